@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reaping. The kernel re-parents every orphan of the namespace (or, for a
+ * subreaper, of sexton's subtree) to sexton, and a zombie holds its pid until
+ * its parent waits for it. SIGCHLD is a plain signal: a hundred children that
+ * die together may raise it once, so one SIGCHLD means "wait until nothing is
+ * left", never "one child died".
+ */
+#include "sexton.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The command name of a zombie, from /proc/PID/comm while it still exists. */
+static void read_comm(pid_t pid, char *name, size_t size)
+{
+	char path[32] = "/proc/";
+	char *p = path + 6;
+	char digits[12];
+	int n = 0, fd;
+	ssize_t len;
+
+	name[0] = '\0';
+	do
+		digits[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	memcpy(p, "/comm", 6);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* no /proc, or the process is gone: the pid alone will do */
+	len = read(fd, name, size - 1);
+	(void)close(fd); /* read-only: nothing to lose */
+	if (len <= 0)
+		return;
+	if (name[len - 1] == '\n')
+		len--;
+	name[len] = '\0';
+}
+
+/*
+ * The next child with something to report. With -w, peek at an exited
+ * child first (WNOWAIT leaves it a zombie) so that its name can still be read.
+ */
+static pid_t wait_next(const struct config *cfg, const struct state *st, int *status,
+		       char *name, size_t size)
+{
+	siginfo_t info;
+
+	name[0] = '\0';
+	if (cfg->warn_orphans) {
+		memset(&info, 0, sizeof(info));
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid > 0) {
+			if (info.si_pid != st->child)
+				read_comm(info.si_pid, name, size);
+			return waitpid(info.si_pid, status, WNOHANG);
+		}
+	}
+	/* WUNTRACED|WCONTINUED: track whether the workload is stopped (signals_forward) */
+	return waitpid(-1, status, WNOHANG | WUNTRACED | WCONTINUED);
+}
+
+static void child_changed(struct state *st, int status)
+{
+	if (WIFSTOPPED(status)) {
+		st->child_stopped = true;
+		log_msg(LOG_DEBUG, "child %d stopped by signal %d", st->child, WSTOPSIG(status));
+	} else if (WIFCONTINUED(status)) {
+		st->child_stopped = false;
+		log_msg(LOG_DEBUG, "child %d continued", st->child);
+	} else {
+		st->child_alive = false;
+		st->child_stopped = false;
+		st->child_status = status;
+		if (WIFSIGNALED(status))
+			log_msg(LOG_INFO, "child %d killed by signal %d", st->child, WTERMSIG(status));
+		else
+			log_msg(LOG_INFO, "child %d exited with status %d", st->child,
+				WEXITSTATUS(status));
+	}
+}
+
+static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid, int status,
+			  const char *name)
+{
+	int level = cfg->warn_orphans ? LOG_WARN : LOG_DEBUG;
+	const char *how = WIFSIGNALED(status) ? "killed by signal" : "exit status";
+	int code = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+
+	st->orphans++;
+	if (name[0] != '\0')
+		log_msg(level, "reaped zombie %d '%s' (%s %d)", pid, name, how, code);
+	else
+		log_msg(level, "reaped zombie %d (%s %d)", pid, how, code);
+}
+
+/* Wait for every child that has something to report; return when none has. */
+void reap_all(const struct config *cfg, struct state *st)
+{
+	char name[32];
+	int status;
+	pid_t pid;
+
+	for (;;) {
+		pid = wait_next(cfg, st, &status, name, sizeof(name));
+		if (pid == 0)
+			return;
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				log_msg(LOG_WARN, "waitpid failed: %s", strerror(errno));
+			return;
+		}
+		if (pid == st->child)
+			child_changed(st, status);
+		else if (!WIFSTOPPED(status) && !WIFCONTINUED(status))
+			orphan_reaped(cfg, st, pid, status, name);
+	}
+}
+
+static bool remapped_to_zero(const struct config *cfg, int code)
+{
+	return (cfg->remap_zero[code / 8] >> (code % 8)) & 1;
+}
+
+/* sexton's exit status: the workload's, 128 + N for signal N, then -e applied. */
+int reap_exit_status(const struct config *cfg, const struct state *st)
+{
+	int code;
+
+	if (WIFSIGNALED(st->child_status))
+		code = EXIT_SIGNAL_BASE + WTERMSIG(st->child_status);
+	else
+		code = WEXITSTATUS(st->child_status);
+	code &= 0xff;
+	return remapped_to_zero(cfg, code) ? 0 : code;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sexton: a minimal init for containers. Shared types of init.c, signals.c
+ * and reap.c.
+ */
+#ifndef SEXTON_H
+#define SEXTON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define SEXTON_VERSION "0.1.0"
+
+/*
+ * Exit status. Values 0..255 otherwise come from the workload; these are the
+ * ones sexton produces itself. 125..127 follow env(1), timeout(1), nohup(1):
+ * 125 for a failure of sexton itself, 126 and 127 for a program that cannot
+ * be run. README.md and sexton.1 carry the same table.
+ */
+enum {
+	EXIT_SEXTON = 125,          /* usage error, or sexton failed before the child existed */
+	EXIT_NOT_EXECUTABLE = 126,  /* found, but execve() failed (permission, directory, format) */
+	EXIT_NOT_FOUND = 127,       /* no such program, in PATH or at the given path */
+	EXIT_SIGNAL_BASE = 128,     /* the workload was killed by signal N: 128 + N */
+};
+
+enum log_level {
+	LOG_SILENT = 0,
+	LOG_WARN = 1,
+	LOG_INFO = 2,
+	LOG_DEBUG = 3,
+};
+
+/* What the command line and the environment asked for; filled once, then const. */
+struct config {
+	char **argv;                   /* the workload's argv, NULL-terminated */
+	int verbosity;                 /* enum log_level */
+	int pdeath_signal;             /* -p: 0 when not asked for */
+	bool subreaper;                /* -s or TINI_SUBREAPER / SEXTON_SUBREAPER */
+	bool group;                    /* -g: signal the child's whole process group */
+	bool warn_orphans;             /* -w: name every reaped orphan */
+	unsigned char remap_zero[32];  /* -e: bit N set turns exit status N into 0 */
+};
+
+/* What config_parse() tells main to do next. */
+enum parse_result {
+	PARSE_RUN,      /* run cfg->argv */
+	PARSE_HELP,     /* print usage, exit 0 */
+	PARSE_VERSION,  /* print the version, exit 0 */
+	PARSE_LICENSE,  /* print the licence, exit 0 */
+	PARSE_ERROR,    /* a one-line error was logged; exit EXIT_SEXTON */
+};
+
+/* How the workload gets the terminal; decided by sexton before the fork. */
+enum tty_mode {
+	TTY_NONE,        /* no terminal to hand over: just a process group of its own */
+	TTY_FOREGROUND,  /* sexton's controlling terminal on this fd: give the child the foreground */
+	TTY_ACQUIRE,     /* a terminal that is nobody's controlling terminal: make it the child's */
+};
+
+/* Runtime state: one instance, owned by main. */
+struct state {
+	pid_t self;                /* sexton's own pid, to recognise signals it caused itself */
+	pid_t child;               /* the workload; 0 before the fork */
+	bool child_alive;
+	bool child_stopped;        /* stopped by a signal, as waitpid(WUNTRACED) last reported */
+	int child_status;          /* raw wait status once the child is gone */
+	int pending_signal;        /* a signal to deliver as soon as the child exists */
+	enum tty_mode tty;
+	int tty_fd;                /* the terminal for TTY_FOREGROUND / TTY_ACQUIRE */
+	unsigned long orphans;     /* reaped processes that were not the workload */
+	bool child_sigchld_ignored;/* the caller left SIGCHLD ignored: restore it in the child */
+};
+
+/* Kernel signal set, as rt_sigprocmask(2) takes it: libc's sigset_t refuses 32..34. */
+#define SIG_MAX 64
+struct ksigset {
+	unsigned long bits[SIG_MAX / (8 * sizeof(unsigned long))];
+};
+
+/* init.c */
+void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+enum parse_result config_parse(struct config *cfg, int argc, char **argv);
+int config_uint(const char *text, unsigned max, unsigned *out);
+
+/* signals.c */
+int signals_parse(const char *text);
+const char *signals_name(int sig, char buf[static 16]);
+int signals_setup(struct state *st);
+void signals_restore_in_child(const struct state *st);
+int signals_wait(const struct timespec *timeout, siginfo_t *info);
+bool signals_self_inflicted(const struct state *st, const siginfo_t *info);
+void signals_forward(const struct config *cfg, struct state *st, int sig);
+
+/* reap.c */
+void reap_all(const struct config *cfg, struct state *st);
+int reap_exit_status(const struct config *cfg, const struct state *st);
+
+#endif

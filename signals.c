@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Signal set-up and forwarding.
+ *
+ * sexton installs no signal handler. Every signal it can block stays blocked
+ * from the start, and the main loop takes them one at a time with
+ * rt_sigtimedwait(2). That has three consequences worth knowing:
+ *  - a PID 1 drops signals from inside its namespace whose disposition is
+ *    SIG_DFL, but the kernel never drops a *blocked* signal (sig_ignored() in
+ *    kernel/signal.c), so `kill -TERM 1` from inside a container still arrives;
+ *  - a real fault (SIGSEGV from a bad pointer in sexton) is forced through the
+ *    block by the kernel and kills sexton loudly, while the same signal sent
+ *    with kill(2) is just queued and forwarded;
+ *  - nothing ever wakes sexton up except a signal: no periodic timer.
+ *
+ * libc's sigset_t API refuses signals 32..34, which glibc and musl keep for
+ * their threads, yet a shell's `kill -s RTMIN` sends 34. sexton is single-
+ * threaded and uses the raw system calls with a kernel-sized set instead.
+ */
+#include "sexton.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void ksig_fill(struct ksigset *set)
+{
+	memset(set, 0xff, sizeof(*set));
+}
+
+static void ksig_clear(struct ksigset *set)
+{
+	memset(set, 0, sizeof(*set));
+}
+
+static int ksig_setmask(const struct ksigset *set)
+{
+	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, NULL, sizeof(*set));
+}
+
+/* Block everything: from here on, every signal waits for signals_wait(). */
+int signals_setup(struct state *st)
+{
+	struct ksigset all;
+	struct sigaction sa;
+
+	ksig_fill(&all);
+	if (ksig_setmask(&all) < 0) {
+		log_msg(LOG_WARN, "cannot block signals: %s", strerror(errno));
+		return -1;
+	}
+	/*
+	 * With SIGCHLD ignored the kernel reaps children itself and waitpid()
+	 * would never report the workload's status. The caller's choice is put
+	 * back in the child (signals_restore_in_child).
+	 */
+	if (sigaction(SIGCHLD, NULL, &sa) < 0) {
+		log_msg(LOG_WARN, "cannot read the SIGCHLD disposition: %s", strerror(errno));
+		return -1;
+	}
+	if (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT)) {
+		st->child_sigchld_ignored = sa.sa_handler == SIG_IGN;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		if (sigaction(SIGCHLD, &sa, NULL) < 0) {
+			log_msg(LOG_WARN, "cannot reset SIGCHLD: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * In the child, between fork and exec: give back the caller's SIGCHLD
+ * disposition and start the workload with nothing blocked. The caller's mask
+ * is deliberately not restored: a workload started with SIGTERM blocked would
+ * be deaf to the one signal an init exists to deliver. Other dispositions were
+ * never touched, and execve() resets handlers while keeping SIG_IGN, so the
+ * caller's ignored signals pass through as they were.
+ */
+void signals_restore_in_child(const struct state *st)
+{
+	struct ksigset none;
+
+	if (st->child_sigchld_ignored)
+		(void)signal(SIGCHLD, SIG_IGN); /* cannot fail for SIGCHLD */
+	ksig_clear(&none);
+	(void)ksig_setmask(&none); /* cannot fail with a valid set */
+}
+
+/*
+ * Wait for the next signal. Returns its number, 0 when the timeout (NULL:
+ * none) ran out, or -1 with errno set.
+ */
+int signals_wait(const struct timespec *timeout, siginfo_t *info)
+{
+	struct ksigset all;
+	long sig;
+
+	ksig_fill(&all);
+	do
+		sig = syscall(SYS_rt_sigtimedwait, &all, info, timeout, sizeof(all));
+	while (sig < 0 && errno == EINTR); /* a SIGSTOP/SIGCONT of sexton itself */
+	if (sig < 0 && errno == EAGAIN)
+		return 0;
+	return (int)sig;
+}
+
+/*
+ * A SIGPIPE or SIGXFSZ that sexton's own write(2) to stderr raised arrives
+ * like a kill(2) from itself. It concerns sexton, not the workload.
+ */
+bool signals_self_inflicted(const struct state *st, const siginfo_t *info)
+{
+	return info->si_code == SI_USER && info->si_pid == st->self;
+}
+
+static bool is_stop_request(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+}
+
+static void send_to_child(const struct config *cfg, const struct state *st, int sig)
+{
+	char name[16];
+
+	/*
+	 * In group mode the child may not have made its group yet (TTY_ACQUIRE
+	 * leaves setsid() to the child), so fall back to the child alone.
+	 */
+	if (cfg->group && kill(-st->child, sig) == 0)
+		return;
+	if (kill(st->child, sig) == 0 || errno == ESRCH)
+		return; /* ESRCH: the child is already gone; its SIGCHLD is on the way */
+	log_msg(LOG_WARN, "cannot forward %s to %d: %s", signals_name(sig, name), st->child,
+		strerror(errno));
+}
+
+/*
+ * Pass a signal on to the workload (or its process group with -g). A stopped
+ * workload cannot act on SIGTERM and friends until it runs again, so follow
+ * those with SIGCONT, as systemd does; otherwise `docker stop` on a stopped
+ * container always ends in SIGKILL.
+ */
+void signals_forward(const struct config *cfg, struct state *st, int sig)
+{
+	char name[16];
+
+	if (!st->child_alive)
+		return;
+	send_to_child(cfg, st, sig);
+	log_msg(LOG_DEBUG, "forwarded %s to %s%d", signals_name(sig, name),
+		cfg->group ? "group " : "", st->child);
+	if (st->child_stopped && is_stop_request(sig)) {
+		send_to_child(cfg, st, SIGCONT);
+		log_msg(LOG_DEBUG, "the child was stopped: sent SIGCONT after %s", name);
+	}
+}
+
+/* Names as kill -l prints them, without the SIG prefix. Aliases after the real name. */
+static const struct {
+	unsigned char sig;
+	char name[7];
+} signal_names[] = {
+	{ SIGHUP, "HUP" },     { SIGINT, "INT" },       { SIGQUIT, "QUIT" },   { SIGILL, "ILL" },
+	{ SIGTRAP, "TRAP" },   { SIGABRT, "ABRT" },     { SIGBUS, "BUS" },     { SIGFPE, "FPE" },
+	{ SIGKILL, "KILL" },   { SIGUSR1, "USR1" },     { SIGSEGV, "SEGV" },   { SIGUSR2, "USR2" },
+	{ SIGPIPE, "PIPE" },   { SIGALRM, "ALRM" },     { SIGTERM, "TERM" },   { SIGSTKFLT, "STKFLT" },
+	{ SIGCHLD, "CHLD" },   { SIGCONT, "CONT" },     { SIGSTOP, "STOP" },   { SIGTSTP, "TSTP" },
+	{ SIGTTIN, "TTIN" },   { SIGTTOU, "TTOU" },     { SIGURG, "URG" },     { SIGXCPU, "XCPU" },
+	{ SIGXFSZ, "XFSZ" },   { SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" },   { SIGWINCH, "WINCH" },
+	{ SIGIO, "IO" },       { SIGPWR, "PWR" },       { SIGSYS, "SYS" },     { SIGIOT, "IOT" },
+	{ SIGCHLD, "CLD" },    { SIGPOLL, "POLL" },
+};
+
+/*
+ * Real-time signals are named from 34, not from libc's SIGRTMIN: glibc's is
+ * 34, musl's 35, and 34 is what a shell's `kill -l` and procps print.
+ */
+enum { RT_FIRST = 34, RT_LAST = SIG_MAX };
+
+static bool name_equal(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = a[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c != b[i])
+			return false;
+	}
+	return true;
+}
+
+/* RTMIN, RTMIN+N, RTMAX, RTMAX-N; the caller has matched the first five letters. */
+static int parse_realtime(const char *rest, int base, char sign)
+{
+	unsigned n;
+
+	if (*rest == '\0')
+		return base;
+	if (*rest != sign || config_uint(rest + 1, RT_LAST - RT_FIRST, &n) < 0)
+		return -1;
+	return sign == '+' ? base + (int)n : base - (int)n;
+}
+
+/* "SIGTERM", "TERM" (any case) or "15"; returns the number, or -1. */
+int signals_parse(const char *text)
+{
+	size_t i, len;
+	unsigned n;
+
+	if (text[0] >= '0' && text[0] <= '9')
+		return config_uint(text, SIG_MAX, &n) < 0 || n == 0 ? -1 : (int)n;
+	if (name_equal(text, "SIG", 3))
+		text += 3;
+	len = strlen(text);
+	if (len >= 5 && name_equal(text, "RTMIN", 5))
+		return parse_realtime(text + 5, RT_FIRST, '+');
+	if (len >= 5 && name_equal(text, "RTMAX", 5))
+		return parse_realtime(text + 5, RT_LAST, '-');
+	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
+		if (strlen(signal_names[i].name) == len && name_equal(text, signal_names[i].name, len))
+			return signal_names[i].sig;
+	return -1;
+}
+
+static char *put_uint(char *p, unsigned v)
+{
+	char digits[10];
+	int n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	*p = '\0';
+	return p;
+}
+
+/* "SIGTERM", "SIGRTMIN+3", or "signal 99" for logs. */
+const char *signals_name(int sig, char buf[static 16])
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++) {
+		if (signal_names[i].sig == sig) {
+			memcpy(buf, "SIG", 3);
+			memcpy(buf + 3, signal_names[i].name, sizeof(signal_names[i].name));
+			return buf;
+		}
+	}
+	if (sig >= RT_FIRST && sig <= RT_LAST) {
+		memcpy(buf, "SIGRTMIN+", 10);
+		put_uint(buf + 9, (unsigned)(sig - RT_FIRST));
+		return buf;
+	}
+	memcpy(buf, "signal ", 8);
+	put_uint(buf + 7, (unsigned)sig);
+	return buf;
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test helper: exec a command with a given signal state, as a caller of
+ * sexton might leave it.
+ *   spawnwith [-b SIG]... [-i SIG]... [-r SIG]... [-G] -- CMD [ARGS...]
+ * -b SIG  block SIG        -i SIG  ignore SIG
+ * -r SIG  raise SIG (block it too, so it is pending across exec)
+ * -G      move into a new process group (a background job of the terminal)
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	sigset_t block;
+	int opt, newgroup = 0;
+
+	sigemptyset(&block);
+	while ((opt = getopt(argc, argv, "+b:i:r:G")) != -1) {
+		switch (opt) {
+		case 'b':
+			sigaddset(&block, atoi(optarg));
+			break;
+		case 'i':
+			signal(atoi(optarg), SIG_IGN);
+			break;
+		case 'r':
+			sigaddset(&block, atoi(optarg));
+			sigprocmask(SIG_BLOCK, &block, NULL);
+			kill(getpid(), atoi(optarg));
+			break;
+		case 'G':
+			newgroup = 1;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (sigprocmask(SIG_BLOCK, &block, NULL) < 0)
+		return 2;
+	if (newgroup && setpgid(0, 0) < 0)
+		return 2;
+	execvp(argv[optind], argv + optind);
+	return 127;
+}
