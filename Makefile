@@ -63,3 +63,7 @@ clean:
 	rm -f sexton $(OBJS) $(HELPERS)
 
 .PHONY: all check helpers install uninstall clean
+
+# Further targets live beside what they build: benchmarks, fuzzing, stress
+# and container-engine tests.
+-include bench/bench.mk fuzz/fuzz.mk tests/stress/stress.mk tests/containers/containers.mk

@@ -109,11 +109,15 @@ int signals_wait(const struct timespec *timeout, siginfo_t *info)
 
 /*
  * A SIGPIPE or SIGXFSZ that sexton's own write(2) to stderr raised arrives
- * like a kill(2) from itself. It concerns sexton, not the workload.
+ * like a kill(2) from itself. It concerns sexton, not the workload. Only
+ * those two: any other signal "from itself" was sent before sexton was
+ * exec'd (a shell that ran `kill $$; exec sexton ...`) and is meant for the
+ * workload.
  */
 bool signals_self_inflicted(const struct state *st, const siginfo_t *info)
 {
-	return info->si_code == SI_USER && info->si_pid == st->self;
+	return (info->si_signo == SIGPIPE || info->si_signo == SIGXFSZ) &&
+	       info->si_code == SI_USER && info->si_pid == st->self;
 }
 
 static bool is_stop_request(int sig)
@@ -249,7 +253,8 @@ const char *signals_name(int sig, char buf[static 16])
 
 	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++) {
 		if (signal_names[i].sig == sig) {
-			memcpy(buf, "SIG", 3);
+			/* The terminator comes with the name: no name fills all of name[7]. */
+			memcpy(buf, "SIG", 3); // NOLINT(bugprone-not-null-terminated-result)
 			memcpy(buf + 3, signal_names[i].name, sizeof(signal_names[i].name));
 			return buf;
 		}

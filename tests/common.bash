@@ -24,24 +24,43 @@ bounded() {
 start_bg() {
 	OUTFIFO="$BATS_TEST_TMPDIR/out.fifo"
 	ERR="$BATS_TEST_TMPDIR/err"
+	SEEN=()
+	rm -f "$OUTFIFO"
 	mkfifo "$OUTFIFO"
 	"$@" >"$OUTFIFO" 2>"$ERR" &
 	BG=$!
 	exec {OUT}<"$OUTFIFO"
 }
 
-# expect_line TEXT [SECONDS]: read the background job's lines until one is
-# exactly TEXT. Fails when the job ends or the time runs out first.
+# expect_line TEXT [SECONDS]: wait until the background job has printed a
+# line that is exactly TEXT. Lines from several processes may come in any
+# order, so a line read while waiting for another is kept for a later call.
+# Fails when the job ends or the time runs out first.
+SEEN=()
 expect_line() {
-	local line left end=$((SECONDS + ${2:-10}))
+	local i line left end=$((SECONDS + ${2:-10}))
+	for i in "${!SEEN[@]}"; do
+		if [ "${SEEN[$i]}" = "$1" ]; then
+			unset 'SEEN[i]'
+			return 0
+		fi
+	done
 	while left=$((end - SECONDS)) && [ "$left" -gt 0 ] &&
 		IFS= read -r -t "$left" -u "$OUT" line; do
 		line=${line%$'\r'}
 		[ "$line" = "$1" ] && return 0
-		echo "# line: $line" >&3
+		SEEN+=("$line")
 	done
-	echo "expected a line '$1', did not see it" >&2
+	echo "expected a line '$1', did not see it; seen: ${SEEN[*]}" >&2
 	return 1
+}
+
+# no_line TEXT: the job has not printed TEXT among the lines read so far.
+no_line() {
+	local l
+	for l in "${SEEN[@]}"; do
+		[ "$l" != "$1" ] || { echo "unexpected line '$1'" >&2; return 1; }
+	done
 }
 
 # wait_bg: wait for the background job; its exit status becomes $status.
@@ -56,12 +75,24 @@ children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep .
 }
 
-# sexton_host_pid: sexton's pid (as the test sees it) inside a start_bg of
-# `pid1 "$SEXTON" ...`: timeout -> unshare -> sexton.
+# descendants PID: PID's descendants, parents before children.
+descendants() {
+	local c
+	for c in $(children "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# sexton_host_pid: the pid (as the test sees it) of the first sexton started
+# by the background job.
 sexton_host_pid() {
-	local unshare
-	unshare=$(children "$BG" | head -n 1)
-	children "$unshare" | head -n 1
+	local p
+	for p in $(descendants "$BG"); do
+		case $(cat /proc/"$p"/comm 2>/dev/null) in sexton*) echo "$p"; return 0 ;; esac
+	done
+	echo "no sexton under job $BG" >&2
+	return 1
 }
 
 # The workload's pid as the test sees it: sexton's only child.
@@ -89,7 +120,7 @@ await_state() {
 teardown() {
 	# Only what this test started: the background job and its namespace.
 	if [ -n "${BG:-}" ]; then
-		kill -KILL "$BG" $(children "$BG") 2>/dev/null || true
+		kill -KILL "$BG" $(descendants "$BG") 2>/dev/null || true
 		wait "$BG" 2>/dev/null || true
 	fi
 }

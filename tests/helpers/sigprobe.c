@@ -3,7 +3,8 @@
  * Test probe: block every signal (raw syscalls, so 32..34 too), print
  * "ready", then print "got N" for each signal taken, and exit 0 once a signal
  * from the exit list (arguments, default 15) arrives. Lines go to stdout with
- * one write(2) each, so a reader of a FIFO sees whole lines.
+ * one write(2) each, so a reader of a FIFO sees whole lines. With TAG set in
+ * the environment, every line starts with TAG and a space.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -13,8 +14,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static void say(const char *line)
+static void say(const char *text)
 {
+	const char *tag = getenv("TAG");
+	char line[96];
+
+	snprintf(line, sizeof(line), "%s%s%s", tag ? tag : "", tag ? " " : "", text);
 	if (write(1, line, strlen(line)) < 0)
 		exit(3);
 }
