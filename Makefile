@@ -2,6 +2,9 @@
 .DELETE_ON_ERROR:
 
 VERSION := 0.1.0
+# The commit goes into --version as "- git.ID", the form Docker's `docker info`
+# reads from its init. Builds outside git (the Dockerfile) pass COMMIT=.
+COMMIT ?= $(shell git rev-parse --short=7 HEAD 2>/dev/null || echo unknown)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
@@ -23,7 +26,8 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # never unwinds; one page-aligned segment per kind is plenty for 20 KiB.
 SIZE := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
-SEXTON_CFLAGS := $(WARN) -D_GNU_SOURCE $(HARDEN) $(SIZE) $(CFLAGS)
+SEXTON_CFLAGS := $(WARN) -D_GNU_SOURCE -DSEXTON_VERSION='"$(VERSION)"' \
+	-DSEXTON_COMMIT='"$(COMMIT)"' $(HARDEN) $(SIZE) $(CFLAGS)
 SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,-z,noseparate-code \
 	-Wl,--build-id=none $(LDFLAGS)
 
@@ -32,11 +36,16 @@ OBJS := $(SRCS:.c=.o)
 
 all: sexton
 
+# Rebuild when the commit changes, so --version never names a stale one.
+.commit: FORCE
+	@echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' >$@
+FORCE:
+
 sexton: $(OBJS)
 	$(CC) $(SEXTON_CFLAGS) -o $@ $(OBJS) $(SEXTON_LDFLAGS)
 	strip --strip-all -R .comment $@
 
-%.o: %.c sexton.h Makefile
+%.o: %.c sexton.h Makefile .commit
 	$(CC) $(SEXTON_CFLAGS) -c -o $@ $<
 
 # Test probes are ordinary programs of the host's compiler, built once per run.
@@ -48,7 +57,18 @@ tests/helpers/%: tests/helpers/%.c
 
 helpers: $(HELPERS)
 
-check: sexton helpers
+# Debian packages the build and the tests need; only missing ones are
+# installed (apt-get, as root or through sudo).
+DEPS := make gcc libc6-dev musl-tools bats util-linux procps coreutils
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+deps:
+	@missing=; for p in $(DEPS); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $$missing; }
+
+# The tests start PID namespaces (unshare --pid), so they run as root.
+check: deps sexton helpers
 	bats --timing tests
 
 install: sexton
@@ -60,9 +80,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sexton $(DESTDIR)$(MANDIR)/sexton.1
 
 clean:
-	rm -f sexton $(OBJS) $(HELPERS)
+	rm -f sexton $(OBJS) $(HELPERS) .commit
 
-.PHONY: all check helpers install uninstall clean
+.PHONY: all check deps helpers install uninstall clean FORCE
 
 # Further targets live beside what they build: benchmarks, fuzzing, stress
 # and container-engine tests.

@@ -357,6 +357,11 @@ static void fds_ensure_std(void)
  * an init started in the background must not steal the terminal from the
  * shell. A terminal on stdin that is not sexton's controlling terminal (a
  * boot console is nobody's) becomes the child's own.
+ *
+ * As PID 1 of a namespace made by `unshare --fork`, sexton's group and the
+ * foreground group both belong to the parent namespace and both read as 0:
+ * sexton cannot tell them apart and takes the common case, the foreground.
+ * Under docker and podman sexton leads a session of its own, so it can.
  */
 static void tty_probe(struct state *st)
 {
@@ -521,7 +526,8 @@ int main(int argc, char **argv)
 		write_out(usage_text);
 		return 0;
 	case PARSE_VERSION:
-		write_out("sexton version " SEXTON_VERSION "\n");
+		/* tini's form, which Docker parses for `docker info` */
+		write_out("sexton version " SEXTON_VERSION " - git." SEXTON_COMMIT "\n");
 		return 0;
 	case PARSE_LICENSE:
 		write_out(license_text);

@@ -12,7 +12,13 @@
 #include <sys/types.h>
 #include <time.h>
 
+/* The Makefile passes both; these are for builds that bypass it. */
+#ifndef SEXTON_VERSION
 #define SEXTON_VERSION "0.1.0"
+#endif
+#ifndef SEXTON_COMMIT
+#define SEXTON_COMMIT "unknown"
+#endif
 
 /*
  * Exit status. Values 0..255 otherwise come from the workload; these are the

@@ -16,10 +16,11 @@ load common
 	[[ "$output" == "usage: sexton "* ]]
 }
 
-@test "--version prints 'sexton version X.Y.Z' on stdout and exits 0" {
+@test "--version prints 'sexton version X.Y.Z - git.ID' on stdout and exits 0" {
 	run --separate-stderr "$SEXTON" --version
 	[ "$status" -eq 0 ]
-	[[ "$output" =~ ^sexton\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	# " - git.ID" with no dot in ID: the form Docker reads for `docker info`
+	[[ "$output" =~ ^sexton\ version\ [0-9]+\.[0-9]+\.[0-9]+\ -\ git\.[0-9a-z]+$ ]]
 	[ -z "$stderr" ]
 }
 

@@ -2,8 +2,9 @@
 /*
  * Test probe: make orphans for the init above it.
  *   orphans N    N grandchildren, orphaned by their parent's exit, then all
- *                released to exit at the same moment; waits (bounded) until
- *                every one is reaped, prints "reaped N" or "left K", exit 0/1.
+ *                released to exit at the same moment; waits (bounded:
+ *                ORPHANS_WAIT seconds, default 30) until every one is
+ *                reaped, prints "reaped N" or "left K", exit 0/1.
  *   orphans -p   one orphan that reports which process adopted it:
  *                prints "init P" (its own parent) and "adopted Q".
  * Grandchildren are named "orphan-probe" (for -w).
@@ -109,7 +110,7 @@ static int storm(long count)
 			return 2;
 	waitpid(middle, NULL, 0);
 	close(gate[1]); /* release them all */
-	end = now() + 30;
+	end = now() + (getenv("ORPHANS_WAIT") ? atof(getenv("ORPHANS_WAIT")) : 30);
 	do {
 		left = 0;
 		for (i = 0; i < count; i++)

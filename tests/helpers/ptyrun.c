@@ -5,8 +5,9 @@
  *   ptyrun [-n] [-k CODE]... -- CMD [ARGS...]
  * -n       the terminal is not made the command's controlling terminal
  *          (as a boot console is nobody's)
- * -k CODE  type the byte CODE (3 is Ctrl-C, 26 Ctrl-Z) each time the
- *          command prints a line "ready"; one -k per "ready", in order
+ * -k CODE  type the byte CODE (3 is Ctrl-C, 26 Ctrl-Z): the first after
+ *          the command prints a line "ready", each further one after its
+ *          next line that holds "got " (what sigprobe prints)
  * Exits with the command's status (128+N when killed by signal N).
  */
 #define _GNU_SOURCE
@@ -77,7 +78,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			line[linelen] = '\0';
-			if (strcmp(line, "ready") == 0 && sent < nkeys)
+			if ((strcmp(line, "ready") == 0 || strstr(line, "got ") != NULL) &&
+			    sent < nkeys)
 				if (write(master, &keys[sent++], 1) != 1)
 					return 2;
 			linelen = 0;

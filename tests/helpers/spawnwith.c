@@ -6,11 +6,26 @@
  * -b SIG  block SIG        -i SIG  ignore SIG
  * -r SIG  raise SIG (block it too, so it is pending across exec)
  * -G      move into a new process group (a background job of the terminal)
+ * -C      close every descriptor above 2
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+static void close_above_2(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (d == NULL)
+		exit(2);
+	while ((e = readdir(d)) != NULL)
+		if (atoi(e->d_name) > 2 && atoi(e->d_name) != dirfd(d))
+			close(atoi(e->d_name));
+	closedir(d);
+}
 
 int main(int argc, char **argv)
 {
@@ -18,7 +33,7 @@ int main(int argc, char **argv)
 	int opt, newgroup = 0;
 
 	sigemptyset(&block);
-	while ((opt = getopt(argc, argv, "+b:i:r:G")) != -1) {
+	while ((opt = getopt(argc, argv, "+b:i:r:GC")) != -1) {
 		switch (opt) {
 		case 'b':
 			sigaddset(&block, atoi(optarg));
@@ -33,6 +48,9 @@ int main(int argc, char **argv)
 			break;
 		case 'G':
 			newgroup = 1;
+			break;
+		case 'C':
+			close_above_2();
 			break;
 		default:
 			return 2;

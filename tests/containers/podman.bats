@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# sexton under podman (Debian's), and in a pod from `podman kube play`. All
+# of podman's state lives in the run's temp dir, through a containers.conf
+# and a storage.conf of the file's own: runc (crun refuses a machine with
+# hybrid cgroups), cgroupfs, events in a file, no network, and ulimits no
+# higher than this shell's hard limits (podman's defaults for root are higher,
+# and runc cannot raise them).
+load containers
+
+ENGINE=podman
+PW="$WORK/podman"
+ENGINE_CMD=(env CONTAINERS_CONF="$PW/containers.conf" CONTAINERS_STORAGE_CONF="$PW/storage.conf"
+	podman --runtime runc --cgroup-manager cgroupfs --events-backend file)
+POD="$BATS_TEST_DIRNAME/pod.yaml"
+
+write_config() {
+	local nofile nproc
+	nofile=$(ulimit -Hn)
+	nproc=$(ulimit -Hu)
+	[ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ] && nproc=32768
+	[ "$nofile" = unlimited ] && nofile=1048576
+	cat >"$PW/containers.conf" <<-EOF
+		[containers]
+		default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+		netns = "none"
+		log_driver = "k8s-file"
+
+		[engine]
+		runtime = "runc"
+		cgroup_manager = "cgroupfs"
+		events_logger = "file"
+		events_logfile_path = "$PW/events.log"
+		tmp_dir = "$PW/tmp"
+
+		[network]
+		network_config_dir = "$PW/networks"
+	EOF
+	cat >"$PW/storage.conf" <<-EOF
+		[storage]
+		driver = "overlay"
+		graphroot = "$PW/root"
+		runroot = "$PW/run"
+	EOF
+}
+
+setup_file() {
+	mkdir -p "$PW"
+	command -v podman >/dev/null ||
+		die "podman not found: install Debian's podman (.ci/containers does)"
+	write_config
+	eng info >"$PW/info.log" 2>&1 ||
+		die "podman cannot start: $(tail -n 20 "$PW/info.log")"
+	build_images "$PW" --network none
+}
+
+teardown_file() {
+	# Everything in this store is the file's own: containers, pods, images.
+	eng pod rm -f -a >/dev/null 2>&1 || true
+	eng rm -f -a >/dev/null 2>&1 || true
+	eng system reset -f >/dev/null 2>&1 || true
+}
+
+@test "podman: the Dockerfile builds with podman too, into the same image" {
+	check_image
+}
+
+@test "podman: sexton is PID 1 and the workload its child" {
+	check_pid1
+}
+
+@test "podman: the container's exit status is the workload's, 128+N for signal N" {
+	check_exit_status
+}
+
+@test "podman stop: SIGTERM reaches the workload, which ends well inside the timeout" {
+	check_stop
+}
+
+@test "podman kill -s: signals are forwarded to the workload" {
+	check_kill
+}
+
+@test "podman: orphans are reaped, no zombie is left" {
+	check_orphans
+}
+
+@test "podman run -it: Ctrl-C on the terminal reaches the workload" {
+	check_tty_ctrl_c
+}
+
+@test "podman run --init --init-path: sexton is podman's init" {
+	check_engine_init --init --init-path "$PW/sexton"
+}
+
+# ---- kube play -----------------------------------------------------------
+
+kube_down() {
+	eng kube down "$POD" >/dev/null 2>&1 || true
+}
+
+@test "podman kube play: in a shared PID namespace sexton is not PID 1 and reaps the pod's orphans" {
+	local sexton_pid
+	teardown() { kube_down; }
+	run --separate-stderr eng kube play --network none "$POD"
+	echo "status $status; output: $output; stderr: $stderr"
+	[ "$status" -eq 0 ]
+	run exit_code sexton-pod-reaper
+	echo "reaper exit: $output"
+	[ "$output" = 0 ]
+	run --separate-stderr eng logs sexton-pod-reaper
+	echo "reaper: $output; stderr: $stderr"
+	[ "${lines[0]}" = "reaped 20" ]
+	# orphans -p is sexton's child: "init P" names sexton, "adopted P" says
+	# the orphan went to sexton, not to the pod's PID 1.
+	sexton_pid=${lines[1]#init }
+	[ "${lines[1]}" = "init $sexton_pid" ]
+	[ "$sexton_pid" -gt 1 ]
+	[ "${lines[2]}" = "adopted $sexton_pid" ]
+}
+
+@test "podman kube play: stopping the app container ends it gracefully, status 0 with -e 143" {
+	local t0 ms
+	teardown() { kube_down; }
+	run --separate-stderr eng kube play --network none "$POD"
+	echo "status $status; output: $output; stderr: $stderr"
+	[ "$status" -eq 0 ]
+	await_log sexton-pod-app ready
+	t0=$(now_ms)
+	eng stop -t 30 sexton-pod-app >/dev/null
+	ms=$(($(now_ms) - t0))
+	echo "stop took $ms ms"
+	[ "$ms" -lt 5000 ]
+	run exit_code sexton-pod-app
+	echo "app exit: $output"
+	[ "$output" = 0 ]
+}
