@@ -31,7 +31,7 @@ SEXTON_CFLAGS := $(WARN) -D_GNU_SOURCE -DSEXTON_VERSION='"$(VERSION)"' \
 SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,-z,noseparate-code \
 	-Wl,--build-id=none $(LDFLAGS)
 
-SRCS := init.c signals.c reap.c
+SRCS := init.c signals.c reap.c boot.c
 OBJS := $(SRCS:.c=.o)
 
 all: sexton
@@ -86,4 +86,5 @@ clean:
 
 # Further targets live beside what they build: benchmarks, fuzzing, stress
 # and container-engine tests.
--include bench/bench.mk fuzz/fuzz.mk tests/stress/stress.mk tests/containers/containers.mk
+-include bench/bench.mk fuzz/fuzz.mk tests/stress/stress.mk tests/containers/containers.mk \
+	tests/boot/boot.mk

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -143,6 +145,9 @@ static const char usage_text[] =
 	"  -e CODE     treat exit status CODE (0-255) as 0; repeatable\n"
 	"  -w          warn about every reaped process that was not the child\n"
 	"  -v          more output on stderr: -v info, -vv debug\n"
+	"  -B          boot mode: be the kernel's init (automatic as its PID 1)\n"
+	"  -C          container mode, even as the kernel's PID 1\n"
+	"  -a ACTION   boot mode: poweroff (default), reboot or halt when PROGRAM ends\n"
 	"\n"
 	"Environment: SEXTON_SUBREAPER, SEXTON_KILL_PROCESS_GROUP, SEXTON_VERBOSITY\n"
 	"(and the TINI_ names of the same). Exit status: PROGRAM's; 128+N when it was\n"
@@ -217,12 +222,31 @@ static int parse_env(struct config *cfg)
 	return 0;
 }
 
-/* An option that takes a value: -p and -e. */
+/* -a: what boot mode does once the workload is gone. */
+static int parse_action(struct config *cfg, const char *value)
+{
+	if (strcmp(value, "poweroff") == 0)
+		cfg->boot_action = RB_POWER_OFF;
+	else if (strcmp(value, "reboot") == 0)
+		cfg->boot_action = RB_AUTOBOOT;
+	else if (strcmp(value, "halt") == 0)
+		cfg->boot_action = RB_HALT_SYSTEM;
+	else {
+		log_msg(LOG_WARN, "invalid action '%s' for -a: expected poweroff, reboot or halt",
+			value);
+		return -1;
+	}
+	return 0;
+}
+
+/* An option that takes a value: -p, -e and -a. */
 static int apply_value(struct config *cfg, char opt, const char *value)
 {
 	unsigned code;
 	int sig;
 
+	if (opt == 'a')
+		return parse_action(cfg, value);
 	if (opt == 'p') {
 		sig = signals_parse(value);
 		if (sig < 0) {
@@ -279,8 +303,15 @@ static enum parse_result parse_short(struct config *cfg, int argc, char **argv, 
 		case 'v':
 			(*verbose)++;
 			break;
+		case 'B':
+			cfg->mode = MODE_BOOT;
+			break;
+		case 'C':
+			cfg->mode = MODE_CONTAINER;
+			break;
 		case 'p':
 		case 'e':
+		case 'a':
 			if (p[1] == '\0' && *next + 1 >= argc) {
 				log_msg(LOG_WARN, "option '%s' needs a value (see sexton -h)", opt);
 				return PARSE_ERROR;
@@ -308,6 +339,8 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->verbosity = LOG_WARN;
+	cfg->boot_action = RB_POWER_OFF;
+	cfg->grace_ms = 5000;
 	if (parse_env(cfg) < 0)
 		return PARSE_ERROR;
 	for (i = 1; i < argc; i++) {
@@ -324,11 +357,7 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 	}
 	if (verbose > 0) /* -v counts up from the default, and beats the environment */
 		cfg->verbosity = LOG_WARN + verbose > LOG_DEBUG ? LOG_DEBUG : LOG_WARN + verbose;
-	if (i >= argc) {
-		log_msg(LOG_WARN, "no program to run (see sexton -h)");
-		return PARSE_ERROR;
-	}
-	cfg->argv = argv + i;
+	cfg->argv = i < argc ? argv + i : NULL; /* none: main decides */
 	return PARSE_RUN;
 }
 
@@ -421,7 +450,6 @@ static void subreaper_setup(const struct config *cfg, const struct state *st)
 /* Everything before the fork; any failure here is fatal. */
 static int lifecycle_prepare(const struct config *cfg, struct state *st, pid_t parent)
 {
-	memset(st, 0, sizeof(*st));
 	st->self = getpid();
 	if (signals_setup(st) < 0)
 		return -1;
@@ -502,6 +530,10 @@ static void serve(const struct config *cfg, struct state *st)
 		}
 		if (signals_self_inflicted(st, &info))
 			continue;
+		if (st->boot && boot_signal_action(sig) != 0) {
+			st->shutdown_action = boot_signal_action(sig);
+			return; /* halt, poweroff, reboot or Ctrl-Alt-Del */
+		}
 		/* A stop request must see whether the child is stopped right now, and
 		 * SIGTERM (15) is dequeued before the SIGCHLD (17) that would say so. */
 		reap_all(cfg, st);
@@ -509,19 +541,37 @@ static void serve(const struct config *cfg, struct state *st)
 	}
 }
 
-int main(int argc, char **argv)
+/* The program when boot mode is given none: what an initramfs usually has. */
+static char *default_boot_argv[] = { "/bin/sh", NULL };
+
+/*
+ * The one way out. In container mode, exit with code. The kernel's init may
+ * never exit (the kernel would panic): it shuts the machine down instead.
+ */
+static int finish(const struct config *cfg, struct state *st, int code)
 {
-	pid_t parent = getppid(); /* first, so -p can tell if the parent died meanwhile */
-	struct config cfg;
-	struct state st;
+	if (!st->boot)
+		return code;
+	boot_shutdown(cfg, st, st->shutdown_action != 0 ? st->shutdown_action : cfg->boot_action);
+}
 
-	/* Make fds 0-2 exist before anything can open a file onto them. */
-	fds_ensure_std();
+/* Boot mode says on the console how the workload ended, whatever -v says. */
+static void report_end(const struct config *cfg, const struct state *st)
+{
+	int status = st->child_status;
 
-	/* Read the command line and the environment; nothing has happened yet. */
-	switch (config_parse(&cfg, argc, argv)) {
-	case PARSE_RUN:
-		break;
+	if (!st->boot || st->child_alive)
+		return;
+	if (WIFSIGNALED(status))
+		log_msg(LOG_SILENT, "'%s' killed by signal %d", cfg->argv[0], WTERMSIG(status));
+	else
+		log_msg(LOG_SILENT, "'%s' exited with status %d", cfg->argv[0], WEXITSTATUS(status));
+}
+
+/* The parse result that ends sexton at once: help, version, licence, errors. */
+static int answer(enum parse_result parsed)
+{
+	switch (parsed) {
 	case PARSE_HELP:
 		write_out(usage_text);
 		return 0;
@@ -532,25 +582,56 @@ int main(int argc, char **argv)
 	case PARSE_LICENSE:
 		write_out(license_text);
 		return 0;
-	case PARSE_ERROR:
+	default:
 		return EXIT_SEXTON;
 	}
+}
+
+int main(int argc, char **argv)
+{
+	pid_t parent = getppid(); /* first, so -p can tell if the parent died meanwhile */
+	enum parse_result parsed;
+	struct config cfg;
+	struct state st;
+
+	memset(&st, 0, sizeof(st));
+	/* Make fds 0-2 exist before anything can open a file onto them. */
+	fds_ensure_std();
+
+	/* Read the command line and the environment; nothing has happened yet. */
+	parsed = config_parse(&cfg, argc, argv);
 	log_level = cfg.verbosity;
+
+	/* As the kernel's own init: mount the basics; from here on, never exit. */
+	st.boot = boot_detect(&cfg);
+	if (st.boot)
+		boot_setup();
+
+	if (parsed != PARSE_RUN)
+		return finish(&cfg, &st, answer(parsed));
+	if (cfg.argv == NULL && !st.boot) {
+		log_msg(LOG_WARN, "no program to run (see sexton -h)");
+		return EXIT_SEXTON;
+	}
+	if (cfg.argv == NULL)
+		cfg.argv = default_boot_argv;
 
 	/* Block signals, become a subreaper, look at the terminal. */
 	if (lifecycle_prepare(&cfg, &st, parent) < 0)
-		return EXIT_SEXTON;
+		return finish(&cfg, &st, EXIT_SEXTON);
 
 	/* Start the workload. From here on the only way out is the end of main. */
 	if (child_spawn(&cfg, &st) < 0)
-		return EXIT_SEXTON;
+		return finish(&cfg, &st, EXIT_SEXTON);
 
 	/* Pin no mount: the child keeps its working directory, sexton needs none. */
 	if (chdir("/") < 0)
 		log_msg(LOG_WARN, "cannot change directory to '/': %s", strerror(errno));
 
-	/* Forward signals and reap until the workload is gone. */
+	/* Forward signals and reap until the workload is gone (or, in boot
+	 * mode, a shutdown is asked for). */
 	serve(&cfg, &st);
+	report_end(&cfg, &st);
 
-	return reap_exit_status(&cfg, &st);
+	return finish(&cfg, &st, reap_exit_status(&cfg, &st));
 }

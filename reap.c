@@ -98,8 +98,11 @@ static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid,
 		log_msg(level, "reaped zombie %d (%s %d)", pid, how, code);
 }
 
-/* Wait for every child that has something to report; return when none has. */
-void reap_all(const struct config *cfg, struct state *st)
+/*
+ * Wait for every child that has something to report; return when none has.
+ * True while some child is still alive, false once sexton has none.
+ */
+bool reap_all(const struct config *cfg, struct state *st)
 {
 	char name[32];
 	int status;
@@ -108,13 +111,14 @@ void reap_all(const struct config *cfg, struct state *st)
 	for (;;) {
 		pid = wait_next(cfg, st, &status, name, sizeof(name));
 		if (pid == 0)
-			return;
+			return true;
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != ECHILD)
-				log_msg(LOG_WARN, "waitpid failed: %s", strerror(errno));
-			return;
+			if (errno == ECHILD)
+				return false;
+			log_msg(LOG_WARN, "waitpid failed: %s", strerror(errno));
+			return true;
 		}
 		if (pid == st->child)
 			child_changed(st, status);

@@ -40,9 +40,18 @@ enum log_level {
 	LOG_DEBUG = 3,
 };
 
+enum mode {
+	MODE_AUTO,       /* boot mode as PID 1 of the initial PID namespace */
+	MODE_BOOT,       /* -B */
+	MODE_CONTAINER,  /* -C */
+};
+
 /* What the command line and the environment asked for; filled once, then const. */
 struct config {
-	char **argv;                   /* the workload's argv, NULL-terminated */
+	char **argv;                   /* the workload's argv, NULL-terminated; NULL: none given */
+	enum mode mode;
+	int boot_action;               /* -a: RB_POWER_OFF, RB_AUTOBOOT or RB_HALT_SYSTEM */
+	long grace_ms;                 /* boot mode: how long SIGTERM may take before SIGKILL */
 	int verbosity;                 /* enum log_level */
 	int pdeath_signal;             /* -p: 0 when not asked for */
 	bool subreaper;                /* -s or TINI_SUBREAPER / SEXTON_SUBREAPER */
@@ -70,6 +79,8 @@ enum tty_mode {
 /* Runtime state: one instance, owned by main. */
 struct state {
 	pid_t self;                /* sexton's own pid, to recognise signals it caused itself */
+	bool boot;                 /* the kernel's own init: never exit, shut down instead */
+	int shutdown_action;       /* boot mode: a shutdown was asked for by this signal's action */
 	pid_t child;               /* the workload; 0 before the fork */
 	bool child_alive;
 	bool child_stopped;        /* stopped by a signal, as waitpid(WUNTRACED) last reported */
@@ -102,7 +113,14 @@ bool signals_self_inflicted(const struct state *st, const siginfo_t *info);
 void signals_forward(const struct config *cfg, struct state *st, int sig);
 
 /* reap.c */
-void reap_all(const struct config *cfg, struct state *st);
+bool reap_all(const struct config *cfg, struct state *st);
 int reap_exit_status(const struct config *cfg, const struct state *st);
+
+/* boot.c */
+bool boot_detect(const struct config *cfg);
+void boot_setup(void);
+int boot_signal_action(int sig);
+void boot_shutdown(const struct config *cfg, struct state *st, int action)
+	__attribute__((noreturn));
 
 #endif

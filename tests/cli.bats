@@ -132,9 +132,12 @@ load common
 	[[ "$stderr" == *"sexton: started 'true' as pid 2"* ]]
 	[[ "$stderr" == *"sexton: child 2 exited with status 0"* ]]
 	[[ "$stderr" != *"forwarded"* ]]
-	run --separate-stderr pid1 "$SEXTON" -vv sh -c 'kill -USR1 1; exit 0'
-	[ -z "$output" ]
-	[[ "$stderr" == *"sexton: forwarded SIGUSR1 to 2"* ]]
+	start_bg pid1 "$SEXTON" -vv sigprobe 10
+	expect_line ready
+	kill -s USR1 "$(sexton_host_pid)"
+	expect_line "got 10"
+	wait_bg
+	grep -qx "sexton: forwarded SIGUSR1 to 2" "$ERR"
 	run --separate-stderr pid1 "$SEXTON" -vvvvv true
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"started 'true'"* ]]
