@@ -1,0 +1,185 @@
+# Shared set-up of the boot tests: boot Debian's kernel under QEMU (software
+# emulation) with sexton as /init of an initramfs, type on its serial
+# console and its monitor, and read what the serial console printed.
+#
+# One machine per test. QEMU's stdio is the serial console multiplexed with
+# the monitor (-serial mon:stdio): its output goes to $VM/serial.log, its
+# input comes from a FIFO the test writes to (Ctrl-A c switches between the
+# console and the monitor). `panic=-1` and `-no-reboot` make a panic, a
+# reboot and a power-off all end QEMU; a halt leaves it running.
+ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+BOOT_CACHE="${BOOT_CACHE:-$ROOT/tests/boot/.cache}"
+BOOT_KERNEL="${BOOT_KERNEL:-$BOOT_CACHE/vmlinuz}"
+BOOT_INITRD="${BOOT_INITRD:-$BOOT_CACHE/initramfs.cpio}"
+# Timings of every boot are appended here, one "what: seconds" line each.
+BOOT_TIMINGS="${BOOT_TIMINGS:-$BOOT_CACHE/timings.txt}"
+# The bound of one boot, from QEMU's start to its end, in seconds.
+BOOT_LIMIT="${BOOT_LIMIT:-90}"
+QEMU="${QEMU:-qemu-system-x86_64}"
+bats_require_minimum_version 1.5.0
+
+# boot_start [ARGS...]: start the machine in the background. ARGS follow `--`
+# on the kernel's command line, which passes them on to sexton: sexton's
+# options, then the workload. Without ARGS there is no `--`.
+boot_start() {
+	local cmdline="console=ttyS0 panic=-1 rdinit=/init printk.time=1 quiet"
+
+	[ $# -eq 0 ] || cmdline+=" -- $*"
+	VM="$BATS_TEST_TMPDIR/vm"
+	mkdir -p "$VM"
+	mkfifo "$VM/in"
+	# Read-write, so that neither this open nor QEMU's read ever waits for
+	# the other end, and QEMU never sees an end of file.
+	exec {VM_IN}<>"$VM/in"
+	VM_STARTED=
+	VM_T0=$(date +%s.%N)
+	# 3>&-: bats waits for every holder of its fd 3 before it goes on.
+	timeout --kill-after=5 "$BOOT_LIMIT" "$QEMU" -accel tcg -m 256 -nodefaults \
+		-nographic -no-reboot -serial mon:stdio \
+		-kernel "$BOOT_KERNEL" -initrd "$BOOT_INITRD" -append "$cmdline" \
+		<&"$VM_IN" >"$VM/serial.log" 2>"$VM/qemu.err" 3>&- &
+	VM_PID=$!
+}
+
+vm_running() {
+	[ -n "${VM_PID:-}" ] && kill -0 "$VM_PID" 2>/dev/null
+}
+
+# boot_wait_for TEXT [SECONDS]: wait until TEXT shows in the serial log, at
+# most SECONDS (default: the boot's bound). VM_STARTED is when the line
+# "workload-start" showed, if that was waited for.
+boot_wait_for() {
+	local text=$1 limit=${2:-$BOOT_LIMIT} start=$SECONDS
+
+	until grep -qF -- "$text" "$VM/serial.log"; do
+		if ! vm_running; then
+			grep -qF -- "$text" "$VM/serial.log" && break
+			echo "QEMU ended before '$text' showed on the console"
+			return 1
+		fi
+		if ((SECONDS - start >= limit)); then
+			echo "'$text' did not show on the console within $limit s"
+			return 1
+		fi
+		sleep 0.05
+	done
+	[ "$text" != workload-start ] || VM_STARTED=$(date +%s.%N)
+}
+
+# boot_type TEXT: type TEXT (printf %b escapes: \003 is Ctrl-C, \r Enter)
+# on the serial console.
+boot_type() {
+	printf '%b' "$1" >&"$VM_IN"
+}
+
+# boot_monitor COMMAND: run a QEMU monitor command, then switch back to the
+# serial console.
+boot_monitor() {
+	printf '\001c%s\r\001c' "$1" >&"$VM_IN"
+}
+
+# boot_end: wait for QEMU to end (it is bounded by its timeout). Sets
+# VM_STATUS (124: the bound was hit) and LOG, the serial log without CRs.
+boot_end() {
+	VM_STATUS=0
+	wait "$VM_PID" || VM_STATUS=$?
+	VM_PID=
+	VM_T1=$(date +%s.%N)
+	LOG=$(tr -d '\r' <"$VM/serial.log")
+}
+
+# boot_teardown: end a QEMU still running, close the FIFO, and show the
+# serial log of a failed test.
+boot_teardown() {
+	if vm_running; then
+		kill "$VM_PID" 2>/dev/null || true
+		wait "$VM_PID" 2>/dev/null || true
+	fi
+	[ -z "${VM_IN:-}" ] || exec {VM_IN}>&-
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -f "${VM:-}/serial.log" ]; then
+		echo "--- serial console ($VM/serial.log)"
+		tr -d '\r' <"$VM/serial.log"
+		echo "--- QEMU's stderr"
+		cat "$VM/qemu.err"
+	fi
+}
+
+# ---- assertions on LOG, after boot_end ------------------------------------
+
+log_has() {
+	grep -qF -- "$1" <<<"$LOG" || { echo "not on the console: '$1'"; return 1; }
+}
+
+log_lacks() {
+	! grep -qF -- "$1" <<<"$LOG" || { echo "on the console: '$1'"; return 1; }
+}
+
+# log_order FIRST SECOND: both show, FIRST on an earlier line.
+log_order() {
+	local a b
+	a=$(grep -nF -m1 -- "$1" <<<"$LOG" | cut -d: -f1)
+	b=$(grep -nF -m1 -- "$2" <<<"$LOG" | cut -d: -f1)
+	if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+		echo "not in this order on the console: '$1', then '$2'"
+		return 1
+	fi
+}
+
+no_panic() {
+	log_lacks "Kernel panic"
+	log_lacks "Attempted to kill init"
+}
+
+# ended_with ACTION: QEMU ended by itself (not by its bound), sexton said
+# it would ACTION (powering off, rebooting), the kernel did it, no panic.
+ended_with() {
+	local kernel
+	case $1 in
+	"powering off") kernel="reboot: Power down" ;;
+	rebooting) kernel="reboot: Restarting system" ;;
+	esac
+	[ "$VM_STATUS" -eq 0 ] || { echo "QEMU's status: $VM_STATUS"; return 1; }
+	log_has "sexton: $1"
+	log_has "$kernel"
+	log_order "sexton: $1" "$kernel"
+	no_panic
+}
+
+powered_off() { ended_with "powering off"; }
+rebooted() { ended_with rebooting; }
+
+# ---- timings ---------------------------------------------------------------
+
+# kernel_at TEXT: the printk time stamp of the kernel's line with TEXT.
+kernel_at() {
+	grep -F -- "$1" <<<"$LOG" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' | head -n 1
+}
+
+# timing WHAT SECONDS: report a figure (bats shows it) and keep it.
+timing() {
+	printf '# %s: %s s\n' "$1" "$2" >&3
+	printf '%s: %s s\n' "$1" "$2" >>"$BOOT_TIMINGS"
+}
+
+# boot_timings NAME [END]: the figures of this boot: QEMU start to the
+# workload's first line (host clock, when workload-start was waited for),
+# kernel start to the workload, and the workload's last stamp to the
+# kernel's END line (default: its power-down), both on the kernel's clock;
+# then the whole run (host clock).
+boot_timings() {
+	local name=$1 end=${2:-reboot: Power down} start last down
+
+	start=$(kernel_at "stamp: workload-start")
+	last=$(kernel_at "stamp: workload-end")
+	down=$(kernel_at "$end")
+	[ -z "$VM_STARTED" ] ||
+		timing "$name: QEMU start to workload (host)" "$(calc "$VM_STARTED - $VM_T0")"
+	[ -z "$start" ] || timing "$name: kernel start to workload (guest)" "$start"
+	[ -z "$last" ] || [ -z "$down" ] ||
+		timing "$name: workload end to '$end' (guest)" "$(calc "$down - $last")"
+	timing "$name: whole run (host)" "$(calc "$VM_T1 - $VM_T0")"
+}
+
+calc() {
+	awk "BEGIN { printf \"%.2f\", $1 }"
+}

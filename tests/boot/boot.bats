@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# sexton as the kernel's own PID 1: each test boots Debian's cloud kernel
+# under QEMU with sexton as /init of a small initramfs (busybox and the
+# scripts in scenario/), and checks the serial console and how QEMU ended.
+# `make check-boot` fetches the kernel and builds the initramfs first.
+
+load boot
+
+setup_file() {
+	[ -s "$BOOT_KERNEL" ] || { echo "no kernel at $BOOT_KERNEL (make check-boot fetches it)" >&2; return 1; }
+	[ -s "$BOOT_INITRD" ] || { echo "no initramfs at $BOOT_INITRD (make check-boot builds it)" >&2; return 1; }
+	command -v "$QEMU" >/dev/null || { echo "no $QEMU (apt-get install qemu-system-x86)" >&2; return 1; }
+}
+
+teardown() {
+	boot_teardown
+}
+
+@test "the workload's exit status is reported, then the machine powers off" {
+	boot_start /bin/sh /scenario/exit.sh 7
+	boot_wait_for workload-start
+	boot_end
+	log_has "sexton: '/bin/sh' exited with status 7"
+	log_order "exited with status 7" "sexton: powering off"
+	powered_off
+	boot_timings "exit 7"
+}
+
+@test "the workload finds proc, sysfs, devtmpfs, devpts and tmpfs mounted, and the console its terminal" {
+	boot_start /bin/sh /scenario/mounts.sh
+	boot_end
+	log_has "mount /proc proc"
+	log_has "mount /sys sysfs"
+	log_has "mount /dev devtmpfs"
+	log_has "mount /dev/pts devpts"
+	log_has "mount /run tmpfs"
+	log_has "/dev/null is a character device"
+	log_has "/dev/null is writable"
+	log_has "fd 0 /dev/console"
+	log_has "fd 1 /dev/console"
+	log_has "fd 2 /dev/console"
+	# 4:64 is ttyS0, the device behind /dev/console with console=ttyS0.
+	log_has "tty_nr $((4 << 8 | 64))"
+	log_has "session leader"
+	log_has "foreground"
+	log_has "sexton: '/bin/sh' exited with status 0"
+	powered_off
+}
+
+@test "a thousand orphans are reaped: no zombie is left" {
+	boot_start /bin/sh /scenario/orphans.sh 1000
+	boot_end
+	log_has "left: 0 sleeping, 0 zombies"
+	log_has "sexton: '/bin/sh' exited with status 0"
+	powered_off
+	local made start
+	made=$(kernel_at "stamp: orphans-made") start=$(kernel_at "stamp: workload-start")
+	timing "orphans: 1000 made in (guest)" "$(calc "$made - $start")"
+}
+
+@test "busybox poweroff powers off" {
+	boot_start /bin/sh /scenario/applet.sh poweroff
+	boot_wait_for workload-start
+	boot_end
+	log_lacks "still running after poweroff"
+	powered_off
+	boot_timings poweroff
+}
+
+@test "busybox reboot reboots" {
+	boot_start /bin/sh /scenario/applet.sh reboot
+	boot_wait_for workload-start
+	boot_end
+	log_lacks "still running after reboot"
+	rebooted
+	boot_timings reboot "reboot: Restarting system"
+}
+
+@test "busybox halt halts, and the machine stays up" {
+	boot_start /bin/sh /scenario/applet.sh halt
+	boot_wait_for workload-start
+	boot_wait_for "reboot: System halted"
+	vm_running
+	boot_monitor quit
+	boot_end
+	[ "$VM_STATUS" -eq 0 ]
+	log_lacks "still running after halt"
+	log_order "sexton: halting" "reboot: System halted"
+	no_panic
+	boot_timings halt "reboot: System halted"
+}
+
+@test "Ctrl-Alt-Del reboots, through sexton" {
+	boot_start /bin/sh /scenario/wait.sh
+	boot_wait_for "scenario ready"
+	boot_monitor "sendkey ctrl-alt-delete"
+	boot_end
+	log_lacks "still running"
+	rebooted
+}
+
+@test "SIGHUP to PID 1 is forwarded to the workload; SIGPWR powers off" {
+	boot_start /bin/sh /scenario/signals.sh
+	boot_wait_for workload-start
+	boot_end
+	log_has "workload got SIGHUP"
+	log_lacks "still running"
+	powered_off
+	boot_timings SIGPWR
+}
+
+@test "a leftover process that traps SIGTERM runs its handler before the power-off" {
+	boot_start /bin/sh /scenario/leftover.sh trap
+	boot_wait_for workload-start
+	boot_end
+	log_lacks "leftover did not start"
+	log_has "sexton: '/bin/sh' exited with status 0"
+	log_order "exited with status 0" "leftover got SIGTERM"
+	log_order "leftover got SIGTERM" "leftover done"
+	log_order "leftover done" "sexton: powering off"
+	powered_off
+	boot_timings "leftover with a 1 s handler"
+}
+
+@test "a leftover process that ignores SIGTERM is killed after the grace period" {
+	boot_start /bin/sh /scenario/leftover.sh ignore
+	boot_wait_for workload-start
+	boot_end
+	log_lacks "leftover did not start"
+	powered_off
+	local took
+	took=$(calc "$(kernel_at "reboot: Power down") - $(kernel_at "stamp: workload-end")")
+	timing "leftover ignoring SIGTERM: workload end to power-down (guest)" "$took"
+	# The grace period is 5 s; allow for the emulated machine's slowness.
+	awk "BEGIN { exit !($took >= 4.9 && $took < 15) }"
+}
+
+@test "Ctrl-C typed on the serial console reaches the workload" {
+	boot_start /bin/sh /scenario/ctrlc.sh
+	boot_wait_for "scenario ready"
+	boot_type '\003'
+	boot_wait_for "scenario ready again" 20
+	boot_type '\003'
+	boot_end
+	log_has "workload got SIGINT"
+	log_has "sexton: '/bin/sh' killed by signal 2"
+	powered_off
+}
+
+@test "a missing program is reported, and the machine powers off instead of panicking" {
+	boot_start /no/such/program
+	boot_end
+	log_has "sexton: cannot run '/no/such/program': No such file or directory"
+	log_has "sexton: '/no/such/program' exited with status 127"
+	powered_off
+}
+
+@test "a usage error is reported, and the machine powers off instead of panicking" {
+	boot_start -Q /bin/sh /scenario/exit.sh 0
+	boot_end
+	log_has "sexton: unknown option '-Q'"
+	log_lacks "workload-start"
+	powered_off
+}
+
+@test "without a program, /bin/sh runs on the console" {
+	boot_start
+	# busybox sh's prompt for root, in /.
+	boot_wait_for "/ # "
+	# shellcheck disable=SC2016 # the guest's shell expands it
+	boot_type 'echo typed-$((6 * 7)); exit 3\r'
+	boot_end
+	log_has "typed-42"
+	log_has "sexton: '/bin/sh' exited with status 3"
+	log_lacks "can't access tty"
+	powered_off
+}
+
+@test "-a reboot reboots when the workload exits" {
+	boot_start -a reboot /bin/sh /scenario/exit.sh 0
+	boot_end
+	log_has "sexton: '/bin/sh' exited with status 0"
+	rebooted
+}
+
+@test "-a halt halts when the workload exits" {
+	boot_start -a halt /bin/sh /scenario/exit.sh 0
+	boot_wait_for "reboot: System halted"
+	vm_running
+	boot_monitor quit
+	boot_end
+	log_has "sexton: '/bin/sh' exited with status 0"
+	log_order "sexton: halting" "reboot: System halted"
+	no_panic
+}
