@@ -90,6 +90,12 @@ static void put_format(struct line *l, const char *fmt, va_list ap)
 	}
 }
 
+/* For callers that would do work only to build a message nobody reads. */
+bool log_enabled(int level)
+{
+	return level <= log_level;
+}
+
 /*
  * One line on stderr, written with a single write(2) so that lines from
  * sexton and its child never interleave mid-line. stdout belongs to the

@@ -88,10 +88,14 @@ static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid,
 			  const char *name)
 {
 	int level = cfg->warn_orphans ? LOG_WARN : LOG_DEBUG;
-	const char *how = WIFSIGNALED(status) ? "killed by signal" : "exit status";
-	int code = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+	const char *how;
+	int code;
 
 	st->orphans++;
+	if (!log_enabled(level))
+		return; /* the common case, once per orphan: keep it cheap */
+	how = WIFSIGNALED(status) ? "killed by signal" : "exit status";
+	code = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
 	if (name[0] != '\0')
 		log_msg(level, "reaped zombie %d '%s' (%s %d)", pid, name, how, code);
 	else

@@ -100,6 +100,7 @@ struct ksigset {
 
 /* init.c */
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool log_enabled(int level);
 enum parse_result config_parse(struct config *cfg, int argc, char **argv);
 int config_uint(const char *text, unsigned max, unsigned *out);
 

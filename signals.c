@@ -154,11 +154,12 @@ void signals_forward(const struct config *cfg, struct state *st, int sig)
 	if (!st->child_alive)
 		return;
 	send_to_child(cfg, st, sig);
-	log_msg(LOG_DEBUG, "forwarded %s to %s%d", signals_name(sig, name),
-		cfg->group ? "group " : "", st->child);
+	if (log_enabled(LOG_DEBUG)) /* naming the signal costs more than sending it */
+		log_msg(LOG_DEBUG, "forwarded %s to %s%d", signals_name(sig, name),
+			cfg->group ? "group " : "", st->child);
 	if (st->child_stopped && is_stop_request(sig)) {
 		send_to_child(cfg, st, SIGCONT);
-		log_msg(LOG_DEBUG, "the child was stopped: sent SIGCONT after %s", name);
+		log_msg(LOG_DEBUG, "the child was stopped: sent SIGCONT after signal %d", sig);
 	}
 }
 
@@ -265,6 +266,10 @@ const char *signals_name(int sig, char buf[static 16])
 		return buf;
 	}
 	memcpy(buf, "signal ", 8);
-	put_uint(buf + 7, (unsigned)sig);
+	/* Only 8 digits fit after "signal "; no signal number comes near that. */
+	if (sig < 0 || sig > 99999999)
+		memcpy(buf + 7, "?", 2);
+	else
+		put_uint(buf + 7, (unsigned)sig);
 	return buf;
 }
