@@ -28,7 +28,15 @@ SIZE := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
 SEXTON_CFLAGS := $(WARN) -D_GNU_SOURCE -DSEXTON_VERSION='"$(VERSION)"' \
 	-DSEXTON_COMMIT='"$(COMMIT)"' $(HARDEN) $(SIZE) $(CFLAGS)
-SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,-z,noseparate-code \
+# RELRO: musl's static start-up never makes the region read-only (its pages
+# stay rw-p in /proc/PID/maps), so with musl -z relro would only pad the file
+# to a page boundary. glibc's static start-up does apply it: keep it there.
+ifeq ($(CC),musl-gcc)
+RELRO := -Wl,-z,norelro
+else
+RELRO := -Wl,-z,relro,-z,now
+endif
+SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections $(RELRO) -Wl,-z,noseparate-code \
 	-Wl,--build-id=none $(LDFLAGS)
 
 SRCS := init.c signals.c reap.c boot.c

@@ -111,6 +111,7 @@ int signals_setup(struct state *st);
 void signals_restore_in_child(const struct state *st);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
 bool signals_self_inflicted(const struct state *st, const siginfo_t *info);
+bool signals_stop_request(int sig);
 void signals_forward(const struct config *cfg, struct state *st, int sig);
 
 /* reap.c */

@@ -120,7 +120,7 @@ bool signals_self_inflicted(const struct state *st, const siginfo_t *info)
 	       info->si_code == SI_USER && info->si_pid == st->self;
 }
 
-static bool is_stop_request(int sig)
+bool signals_stop_request(int sig)
 {
 	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
 }
@@ -157,7 +157,7 @@ void signals_forward(const struct config *cfg, struct state *st, int sig)
 	if (log_enabled(LOG_DEBUG)) /* naming the signal costs more than sending it */
 		log_msg(LOG_DEBUG, "forwarded %s to %s%d", signals_name(sig, name),
 			cfg->group ? "group " : "", st->child);
-	if (st->child_stopped && is_stop_request(sig)) {
+	if (st->child_stopped && signals_stop_request(sig)) {
 		send_to_child(cfg, st, SIGCONT);
 		log_msg(LOG_DEBUG, "the child was stopped: sent SIGCONT after signal %d", sig);
 	}
