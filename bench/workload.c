@@ -33,24 +33,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 /* Give up waiting for the init to reap after this long: report, don't hang. */
 #define REAP_LIMIT_NS (60LL * 1000000000LL)
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void nap_us(long us)
-{
-	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 static void die(const char *what)
 {
