@@ -466,6 +466,53 @@ static int lifecycle_prepare(const struct config *cfg, struct state *st, pid_t p
 	return 0;
 }
 
+/* execve() of dir/name; errno as execve left it. */
+static void exec_in(const char *dir, size_t dirlen, char **argv)
+{
+	char path[4096];
+	size_t len = strlen(argv[0]);
+
+	if (dirlen + len + 2 > sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return;
+	}
+	memcpy(path, dir, dirlen);
+	path[dirlen] = '/';
+	memcpy(path + dirlen + 1, argv[0], len + 1);
+	/* an empty PATH entry means the working directory */
+	(void)execve(dirlen != 0 ? path : path + 1, argv, environ);
+}
+
+/*
+ * execvp(3), but the same with every libc: glibc's runs a file of no known
+ * format through /bin/sh, musl's does not. sexton never does, so such a file
+ * is always an error (126), not a shell script by accident. Returns errno.
+ */
+static int exec_program(char **argv)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	int err = ENOENT;
+
+	if (argv[0][0] == '\0')
+		return ENOENT;
+	if (strchr(argv[0], '/') != NULL) {
+		(void)execve(argv[0], argv, environ);
+		return errno;
+	}
+	if (path == NULL)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (dir = path;; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		exec_in(dir, (size_t)(end - dir), argv);
+		if (errno == EACCES)
+			err = EACCES; /* remember it, but a later entry may still work */
+		else if (errno != ENOENT && errno != ENOTDIR && errno != ENAMETOOLONG)
+			return errno;
+		if (*end == '\0')
+			return err;
+	}
+}
+
 /*
  * The child, from fork to exec. Only async-signal-safe calls: sexton is
  * single-threaded, but this keeps it honest. Signals are still blocked here,
@@ -486,8 +533,7 @@ static void child_exec(const struct config *cfg, const struct state *st)
 			(void)tcsetpgrp(st->tty_fd, getpid()); /* a lost terminal is not fatal */
 	}
 	signals_restore_in_child(st);
-	execvp(cfg->argv[0], cfg->argv);
-	err = errno;
+	err = exec_program(cfg->argv);
 	log_msg(LOG_WARN, "cannot run '%s': %s", cfg->argv[0], strerror(err));
 	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
 }

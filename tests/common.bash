@@ -1,8 +1,9 @@
 # Shared set-up for sexton's bats tests. Every test that needs PID 1 runs
 # sexton as PID 1 of a fresh PID namespace, under a timeout.
-ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+# A suite in a subfolder (tests/stress) sets ROOT, PROBES and LIMIT first.
+ROOT="${ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 SEXTON="${SEXTON:-$ROOT/sexton}"
-PROBES="$ROOT/tests/helpers"
+PROBES="${PROBES:-$ROOT/tests/helpers}"
 PATH="$PROBES:$PATH"
 # How long one sexton run may take before the test counts it as hung.
 LIMIT="${LIMIT:-30}"

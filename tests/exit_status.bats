@@ -50,7 +50,7 @@ load common
 	[[ "$stderr" == "sexton: cannot run '$BATS_TEST_TMPDIR': "* ]]
 }
 
-@test "a file of no executable format: 126" {
+@test "a file of no executable format (no #!) is not run through sh: 126" {
 	printf 'not a program\n' >"$BATS_TEST_TMPDIR/junk"
 	chmod 0755 "$BATS_TEST_TMPDIR/junk"
 	run -126 --separate-stderr pid1 "$SEXTON" "$BATS_TEST_TMPDIR/junk"
@@ -76,4 +76,29 @@ load common
 	[ "$status" -eq 0 ]
 	run pid1 "$SEXTON" -e 1 -e 2 sh -c 'exit 3'
 	[ "$status" -eq 3 ]
+}
+
+@test "PATH: a non-executable match does not hide a later executable one; alone it gives 126" {
+	mkdir "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/a/prog"
+	printf '#!/bin/sh\nexit 42\n' >"$BATS_TEST_TMPDIR/b/prog"
+	chmod 0644 "$BATS_TEST_TMPDIR/a/prog"
+	chmod 0755 "$BATS_TEST_TMPDIR/b/prog"
+	run timeout 10 env PATH="$BATS_TEST_TMPDIR/a:$BATS_TEST_TMPDIR/b" "$SEXTON" prog
+	[ "$status" -eq 42 ]
+	run -126 --separate-stderr timeout 10 env PATH="$BATS_TEST_TMPDIR/a" "$SEXTON" prog
+	[ "$stderr" = "sexton: cannot run 'prog': Permission denied" ]
+}
+
+@test "PATH: an empty entry means the working directory" {
+	printf '#!/bin/sh\nexit 43\n' >"$BATS_TEST_TMPDIR/here-prog"
+	chmod 0755 "$BATS_TEST_TMPDIR/here-prog"
+	cd "$BATS_TEST_TMPDIR"
+	run timeout 10 env PATH="/nonexistent::/also-not" "$SEXTON" here-prog
+	[ "$status" -eq 43 ]
+}
+
+@test "an empty program name: 127" {
+	run -127 --separate-stderr timeout 10 "$SEXTON" ''
+	[ "$stderr" = "sexton: cannot run '': No such file or directory" ]
 }
