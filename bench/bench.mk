@@ -16,7 +16,7 @@ BENCH_PEERS := tini tini-static dumb-init catatonit
 BENCH_CC ?= $(CC)
 BENCH_CFLAGS ?= -O2 -static -std=c11 -Wall -Wextra -Werror
 
-bench/bin/%: bench/%.c bench/clock.h bench/bench.mk
+bench/bin/%: bench/%.c bench/probe.h bench/bench.mk
 	@mkdir -p bench/bin
 	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<
 

@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "probe.h"
 
 extern char **environ;
 
@@ -48,19 +48,6 @@ static void fail(const char *what)
 	exit(2);
 }
 
-static long arg_num(const char *text)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno != 0 || *end != '\0' || end == text || v < 0) {
-		fprintf(stderr, "driver: not a count: '%s'\n", text);
-		exit(2);
-	}
-	return v;
-}
 
 /* Wall time of one run of argv, from spawn to exit. */
 static int64_t time_run(char **argv)
@@ -205,9 +192,9 @@ static int mode_signals(long samples, long gap_us, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc > 3 && strcmp(argv[1], "startup") == 0)
-		return mode_startup(arg_num(argv[2]), argc - 3, argv + 3);
+		return mode_startup(arg_num("driver", argv[2]), argc - 3, argv + 3);
 	if (argc > 4 && strcmp(argv[1], "signals") == 0)
-		return mode_signals(arg_num(argv[2]), arg_num(argv[3]), argv + 4);
+		return mode_signals(arg_num("driver", argv[2]), arg_num("driver", argv[3]), argv + 4);
 	fprintf(stderr, "usage: driver startup ROUNDS CMD... [:: CMD...]...\n"
 			"       driver signals SAMPLES GAP_US CMD...\n");
 	return 2;

@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "probe.h"
 
 /* Give up waiting for the init to reap after this long: report, don't hang. */
 #define REAP_LIMIT_NS (60LL * 1000000000LL)
@@ -45,19 +45,6 @@ static void die(const char *what)
 	exit(2);
 }
 
-static long arg_num(const char *text)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno != 0 || *end != '\0' || end == text || v < 0) {
-		fprintf(stderr, "workload: not a count: '%s'\n", text);
-		exit(2);
-	}
-	return v;
-}
 
 /* The init's CPU time so far (user + system), in ns. */
 static int64_t init_cpu_ns(void)
@@ -317,20 +304,20 @@ int main(int argc, char **argv)
 			pause();
 	}
 	if (strcmp(mode, "exit") == 0 && argc == 3)
-		return (int)arg_num(argv[2]) & 0xff;
+		return (int)arg_num("workload", argv[2]) & 0xff;
 	if (strcmp(mode, "die") == 0 && argc == 3) {
-		signal((int)arg_num(argv[2]), SIG_DFL);
-		raise((int)arg_num(argv[2]));
+		signal((int)arg_num("workload", argv[2]), SIG_DFL);
+		raise((int)arg_num("workload", argv[2]));
 		return 2;
 	}
 	if (strcmp(mode, "orphans") == 0 && argc == 3)
-		return mode_orphans(arg_num(argv[2]));
+		return mode_orphans(arg_num("workload", argv[2]));
 	if (strcmp(mode, "zombies") == 0 && argc == 3)
-		return mode_zombies(arg_num(argv[2]));
+		return mode_zombies(arg_num("workload", argv[2]));
 	if (strcmp(mode, "storm") == 0 && argc == 4)
-		return mode_storm(arg_num(argv[2]), arg_num(argv[3]));
+		return mode_storm(arg_num("workload", argv[2]), arg_num("workload", argv[3]));
 	if (strcmp(mode, "listen") == 0 && argc == 3)
-		mode_listen((int)arg_num(argv[2]));
+		mode_listen((int)arg_num("workload", argv[2]));
 	fprintf(stderr, "usage: workload idle | exit N | die SIG | orphans N | zombies N |"
 			" storm SIGNALS ORPHANS | listen FD\n");
 	return 2;

@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zombies.h"
+
 enum { PER_MIDDLE = 250, WORKERS = 2, SAMPLE_MS = 10 };
 
 static double now(void)
@@ -96,33 +98,6 @@ static int orphan_batch(long count, long *eagain)
 	return 0;
 }
 
-/* Zombies in this PID namespace, from /proc/PID/stat. */
-static long count_zombies(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[sizeof(e->d_name) + 16], buf[256], *p;
-	long zombies = 0;
-	FILE *f;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		f = fopen(path, "r");
-		if (f == NULL)
-			continue; /* reaped while we looked */
-		/* "pid (comm) S ...": the state follows the last ')' */
-		if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) != NULL &&
-		    p[1] == ' ' && p[2] == 'Z')
-			zombies++;
-		fclose(f);
-	}
-	closedir(d);
-	return zombies;
-}
 
 /*
  * A child that samples the zombie count every SAMPLE_MS until its pipe

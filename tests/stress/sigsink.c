@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zombies.h"
+
 static long rt_count, std_count;
 
 /* An orphan: a grandchild whose parent exits first. */
@@ -61,30 +63,6 @@ static pid_t churn_start(void)
 		orphan();
 }
 
-static long zombies(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[sizeof(e->d_name) + 16], buf[256], *p;
-	long z = 0;
-	FILE *f;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) != NULL &&
-		    p[1] == ' ' && p[2] == 'Z')
-			z++;
-		fclose(f);
-	}
-	closedir(d);
-	return z;
-}
 
 static long await_reaped(void)
 {
@@ -92,7 +70,7 @@ static long await_reaped(void)
 	time_t end = time(NULL) + 10;
 	long z;
 
-	while ((z = zombies()) > 0 && time(NULL) < end)
+	while ((z = count_zombies()) > 0 && time(NULL) < end)
 		nanosleep(&nap, NULL);
 	return z;
 }
@@ -106,7 +84,7 @@ static void command(const char *line)
 			orphan();
 		printf("made %ld\n", n);
 	} else if (strcmp(line, "zombies\n") == 0) {
-		printf("zombies %ld\n", zombies());
+		printf("zombies %ld\n", count_zombies());
 	} else if (strcmp(line, "reaped\n") == 0) {
 		printf("zombies %ld\n", await_reaped());
 	}

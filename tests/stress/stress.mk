@@ -12,7 +12,7 @@ STRESS_FIGURES ?= $(CURDIR)/tests/stress/figures.txt
 
 # Static: the RLIMIT_NOFILE=3 test runs them where the dynamic loader could
 # not open a single library.
-tests/stress/%: tests/stress/%.c
+tests/stress/%: tests/stress/%.c tests/stress/zombies.h
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 stress-probes: $(STRESS_PROBES)
