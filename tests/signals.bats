@@ -164,3 +164,23 @@ forwarded_signals() {
 	wait_bg
 	[ "$status" -eq 9 ]
 }
+
+# switches PID: voluntary plus involuntary context switches of a process.
+switches() {
+	awk '/ctxt_switches/ { n += $2 } END { print n }' /proc/"$1"/status
+}
+
+@test "sexton does not wake up while idle (tini wakes once a second)" {
+	start_bg pid1 "$SEXTON" sigprobe
+	expect_line ready
+	local init before
+	init=$(sexton_host_pid)
+	before=$(switches "$init")
+	# No event marks "nothing happened": watch over a window longer than
+	# the one-second timer this test is meant to catch.
+	sleep 2.5
+	[ "$(switches "$init")" -eq "$before" ] || { echo "$before -> $(switches "$init")"; false; }
+	kill -s TERM "$init"
+	wait_bg
+	[ "$status" -eq 0 ]
+}
