@@ -562,6 +562,31 @@ static int child_spawn(const struct config *cfg, struct state *st)
 	return 0;
 }
 
+/*
+ * Ctrl-Z for a sexton that a shell started: when the workload stops for the
+ * terminal (SIGTSTP, SIGTTIN, SIGTTOU), stop sexton's own group too, so that
+ * the shell sees its job stopped instead of waiting forever; after `fg`,
+ * hand the terminal back and wake the workload (after `bg`, leave the
+ * terminal to the shell). Not as PID 1, which cannot stop itself, and only
+ * when sexton gave the workload the foreground in the first place.
+ */
+static void stop_with_child(struct state *st)
+{
+	int sig = st->stop_signal;
+
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return;
+	st->stop_signal = 0;
+	if (st->self == 1 || st->tty != TTY_FOREGROUND || !st->child_alive || !st->child_stopped)
+		return;
+	(void)tcsetpgrp(st->tty_fd, getpgrp()); /* SIGTTOU is blocked: allowed */
+	if (kill(0, SIGSTOP) < 0) /* returns once the shell continues the job */
+		return;
+	if (tcgetpgrp(st->tty_fd) == getpgrp())
+		(void)tcsetpgrp(st->tty_fd, st->child);
+	(void)kill(-st->child, SIGCONT);
+}
+
 /* The main loop: one signal at a time, until the workload is gone. */
 static void serve(const struct config *cfg, struct state *st)
 {
@@ -580,6 +605,7 @@ static void serve(const struct config *cfg, struct state *st)
 		}
 		if (sig == SIGCHLD) {
 			reap_all(cfg, st);
+			stop_with_child(st);
 			continue;
 		}
 		if (signals_self_inflicted(st, &info))

@@ -68,6 +68,7 @@ static void child_changed(struct state *st, int status)
 {
 	if (WIFSTOPPED(status)) {
 		st->child_stopped = true;
+		st->stop_signal = WSTOPSIG(status);
 		log_msg(LOG_DEBUG, "child %d stopped by signal %d", st->child, WSTOPSIG(status));
 	} else if (WIFCONTINUED(status)) {
 		st->child_stopped = false;

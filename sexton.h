@@ -84,6 +84,7 @@ struct state {
 	pid_t child;               /* the workload; 0 before the fork */
 	bool child_alive;
 	bool child_stopped;        /* stopped by a signal, as waitpid(WUNTRACED) last reported */
+	int stop_signal;           /* the signal that stopped it; 0 once sexton has acted on it */
 	int child_status;          /* raw wait status once the child is gone */
 	int pending_signal;        /* a signal to deliver as soon as the child exists */
 	enum tty_mode tty;

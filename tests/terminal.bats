@@ -74,3 +74,18 @@ clean_lines() {
 	grep -qx 'pgrp-leader yes' <<<"$output"
 	grep -qx 'session-leader no' <<<"$output"
 }
+
+@test "not PID 1, under a job-control shell: Ctrl-Z stops the job, fg resumes it" {
+	# The workload stops itself as Ctrl-Z would stop it. sexton must stop
+	# too, or the shell waits forever for a job that will never end.
+	cat >"$BATS_TEST_TMPDIR/job.sh" <<EOS
+set -m
+"$SEXTON" sh -c 'kill -TSTP \$\$; echo resumed'
+echo "after-stop \$?"
+fg >/dev/null
+echo "done \$?"
+EOS
+	run bounded ptyrun -- bash --norc "$BATS_TEST_TMPDIR/job.sh"
+	[ "$status" -eq 0 ]
+	[ "$(clean_lines)" = $'after-stop 147\nresumed\ndone 0' ] || { echo "$output"; false; }
+}
