@@ -434,7 +434,7 @@ static int pdeath_setup(const struct config *cfg, struct state *st, pid_t parent
 	if (getppid() == parent)
 		return 0;
 	if (cfg->pdeath_signal == SIGKILL)
-		_exit(EXIT_SIGNAL_BASE + SIGKILL); /* what SIGKILL would have done */
+		(void)kill(getpid(), SIGKILL); /* cannot be blocked: ends sexton here */
 	st->pending_signal = cfg->pdeath_signal;
 	return 0;
 }
