@@ -570,6 +570,11 @@ static int child_spawn(const struct config *cfg, struct state *st)
  * terminal to the shell). Not as PID 1, which cannot stop itself, and only
  * when sexton gave the workload the foreground in the first place.
  */
+static bool job_control(const struct state *st)
+{
+	return st->self != 1 && st->tty == TTY_FOREGROUND;
+}
+
 static void stop_with_child(struct state *st)
 {
 	int sig = st->stop_signal;
@@ -577,7 +582,7 @@ static void stop_with_child(struct state *st)
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return;
 	st->stop_signal = 0;
-	if (st->self == 1 || st->tty != TTY_FOREGROUND || !st->child_alive || !st->child_stopped)
+	if (!st->child_alive || !st->child_stopped)
 		return;
 	(void)tcsetpgrp(st->tty_fd, getpgrp()); /* SIGTTOU is blocked: allowed */
 	if (kill(0, SIGSTOP) < 0) /* returns once the shell continues the job */
@@ -605,7 +610,10 @@ static void serve(const struct config *cfg, struct state *st)
 		}
 		if (sig == SIGCHLD) {
 			reap_all(cfg, st);
-			stop_with_child(st);
+			if (job_control(st)) {
+				reap_child_state(st);
+				stop_with_child(st);
+			}
 			continue;
 		}
 		if (signals_self_inflicted(st, &info))
@@ -617,7 +625,7 @@ static void serve(const struct config *cfg, struct state *st)
 		/* A stop request must see whether the child is stopped right now, and
 		 * SIGTERM (15) is dequeued before the SIGCHLD (17) that would say so. */
 		if (signals_stop_request(sig))
-			reap_all(cfg, st);
+			reap_child_state(st);
 		signals_forward(cfg, st, sig);
 	}
 }

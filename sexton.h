@@ -117,6 +117,7 @@ void signals_forward(const struct config *cfg, struct state *st, int sig);
 
 /* reap.c */
 bool reap_all(const struct config *cfg, struct state *st);
+void reap_child_state(struct state *st);
 int reap_exit_status(const struct config *cfg, const struct state *st);
 
 /* boot.c */
