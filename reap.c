@@ -85,14 +85,12 @@ static void child_changed(struct state *st, int status)
 	}
 }
 
-static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid, int status,
-			  const char *name)
+static void orphan_reaped(const struct config *cfg, pid_t pid, int status, const char *name)
 {
 	int level = cfg->warn_orphans ? LOG_WARN : LOG_DEBUG;
 	const char *how;
 	int code;
 
-	st->orphans++;
 	if (!log_enabled(level))
 		return; /* the common case, once per orphan: keep it cheap */
 	how = WIFSIGNALED(status) ? "killed by signal" : "exit status";
@@ -106,9 +104,9 @@ static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid,
 /*
  * Whether the workload is stopped, from its pending stop and continue
  * reports (WUNTRACED|WCONTINUED). Asked of the workload alone: with those
- * flags on a wait for any child, the kernel inspects the job-control state
- * of every live child it scans, which doubled the time to drain 20 000
- * zombies dying among live processes.
+ * flags on a wait for any child, the kernel also inspects the job-control
+ * state of every live child it scans past (about 4% more init CPU while
+ * reaping among 3 000 live orphans), and reports stops nobody needs.
  */
 void reap_child_state(struct state *st)
 {
@@ -149,8 +147,8 @@ bool reap_all(const struct config *cfg, struct state *st)
 		}
 		if (pid == st->child)
 			child_changed(st, status);
-		else if (!WIFSTOPPED(status) && !WIFCONTINUED(status))
-			orphan_reaped(cfg, st, pid, status, name);
+		else
+			orphan_reaped(cfg, pid, status, name);
 	}
 }
 

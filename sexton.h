@@ -89,7 +89,6 @@ struct state {
 	int pending_signal;        /* a signal to deliver as soon as the child exists */
 	enum tty_mode tty;
 	int tty_fd;                /* the terminal for TTY_FOREGROUND / TTY_ACQUIRE */
-	unsigned long orphans;     /* reaped processes that were not the workload */
 	bool child_sigchld_ignored;/* the caller left SIGCHLD ignored: restore it in the child */
 };
 
