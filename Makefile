@@ -39,7 +39,7 @@ endif
 SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections $(RELRO) -Wl,-z,noseparate-code \
 	-Wl,--build-id=none $(LDFLAGS)
 
-SRCS := init.c signals.c reap.c boot.c
+SRCS := init.c signals.c reap.c teardown.c boot.c
 OBJS := $(SRCS:.c=.o)
 
 all: sexton

@@ -19,16 +19,10 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The inode of the initial PID namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
 #define INITIAL_PID_NS_INO 0xEFFFFFFCu
-
-/* How long the stragglers of a SIGKILL may take to be reaped. */
-#define KILL_WAIT_MS 2000
 
 /*
  * True in the initial PID namespace. Without /proc (the kernel's init starts
@@ -125,38 +119,6 @@ int boot_signal_action(int sig)
 	}
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	/* The system call, not libc's vDSO lookup: 1 KiB less, and only the
-	 * shutdown asks. Cannot fail for CLOCK_MONOTONIC. */
-	(void)syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Reap until no child is left or the time is up; true when none is left.
- * Every process of the system is a descendant of PID 1 and comes to it once
- * its parent is gone, so "no child" means "nobody left".
- */
-static bool wait_for_none(const struct config *cfg, struct state *st, long ms)
-{
-	long deadline = now_ms() + ms, left;
-	struct timespec ts;
-	siginfo_t info;
-
-	while (reap_all(cfg, st)) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return false;
-		ts.tv_sec = left / 1000;
-		ts.tv_nsec = (left % 1000) * 1000000;
-		(void)signals_wait(&ts, &info); /* SIGCHLD or the deadline; others are moot now */
-	}
-	return true;
-}
-
 /* Decode the octal escapes of /proc/mounts (\040 for a space) in place. */
 static void unescape(char *s)
 {
@@ -246,21 +208,14 @@ static __attribute__((noreturn)) void reboot_from_child(const struct config *cfg
 }
 
 /*
- * The end of every boot: SIGTERM and SIGCONT to every process, wait only
- * while something is alive, SIGKILL what is left, then save the file
- * systems and reboot(2). Never returns.
+ * The end of every boot: the teardown (SIGTERM and SIGCONT to every process,
+ * a wait only while something is alive, SIGKILL at the end of the grace
+ * period), then save the file systems and reboot(2). Never returns.
  */
 void boot_shutdown(const struct config *cfg, struct state *st, int action)
 {
-	log_msg(LOG_INFO, "shutting down: SIGTERM to every process");
-	/* kill(-1) reaches every process but sexton itself; ESRCH: none is left */
-	(void)kill(-1, SIGTERM);
-	(void)kill(-1, SIGCONT);
-	if (!wait_for_none(cfg, st, cfg->grace_ms)) {
-		log_msg(LOG_WARN, "the grace period is over: SIGKILL to every process");
-		(void)kill(-1, SIGKILL);
-		(void)wait_for_none(cfg, st, KILL_WAIT_MS);
-	}
+	log_msg(LOG_INFO, "shutting down");
+	teardown(cfg, st);
 	sync();
 	/* Only the kernel's own init owns the file systems: a forced -B in a
 	 * container must not remount the host's root read-only. */

@@ -139,8 +139,9 @@ static void write_out(const char *text)
 
 static const char usage_text[] =
 	"usage: sexton [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	"       sexton -P [OPTIONS]\n"
 	"Run PROGRAM as the child of a minimal init: reap zombies, forward signals,\n"
-	"exit with PROGRAM's status.\n"
+	"stop what PROGRAM leaves behind, exit with PROGRAM's status.\n"
 	"\n"
 	"  -h          show this help and exit\n"
 	"  --version   show the version and exit\n"
@@ -149,6 +150,10 @@ static const char usage_text[] =
 	"  -p SIGNAL   signal to receive when sexton's parent dies (SIGKILL, KILL or 9)\n"
 	"  -g          forward signals to the child's whole process group\n"
 	"  -e CODE     treat exit status CODE (0-255) as 0; repeatable\n"
+	"  -r FROM:TO  forward signal FROM as TO (TO 0: drop it); repeatable\n"
+	"  -t SECONDS  grace period for leftovers between SIGTERM and SIGKILL\n"
+	"              (default 3, fractions allowed; 0: exit at once)\n"
+	"  -P          pause: run no program, reap, exit 0 on SIGTERM or SIGINT\n"
 	"  -w          warn about every reaped process that was not the child\n"
 	"  -v          more output on stderr: -v info, -vv debug\n"
 	"  -B          boot mode: be the kernel's init (automatic as its PID 1)\n"
@@ -156,7 +161,7 @@ static const char usage_text[] =
 	"  -a ACTION   boot mode: poweroff (default), reboot or halt when PROGRAM ends\n"
 	"\n"
 	"Environment: SEXTON_SUBREAPER, SEXTON_KILL_PROCESS_GROUP, SEXTON_VERBOSITY\n"
-	"(and the TINI_ names of the same). Exit status: PROGRAM's; 128+N when it was\n"
+	"(and the TINI_ names of the same), SEXTON_GRACE. Exit status: PROGRAM's; 128+N when it was\n"
 	"killed by signal N; 125 for a usage error or a failure of sexton itself;\n"
 	"126 when PROGRAM cannot be executed; 127 when it is not found.\n";
 
@@ -201,6 +206,37 @@ int config_uint(const char *text, unsigned max, unsigned *out)
 	return 0;
 }
 
+/*
+ * Seconds with an optional fraction ("3", "2.5", "0.25") as milliseconds;
+ * digits past the third decimal are ignored. At most a million seconds.
+ */
+int config_seconds(const char *text, long *ms)
+{
+	const char *dot = strchr(text, '.');
+	char whole[8];
+	unsigned secs;
+	long frac = 0, scale = 100;
+	size_t n = dot != NULL ? (size_t)(dot - text) : strlen(text);
+
+	if (n == 0 || n >= sizeof(whole))
+		return -1;
+	memcpy(whole, text, n);
+	whole[n] = '\0';
+	if (config_uint(whole, 1000000, &secs) < 0)
+		return -1;
+	if (dot != NULL) {
+		if (dot[1] == '\0')
+			return -1;
+		for (dot++; *dot != '\0'; dot++, scale /= 10) {
+			if (*dot < '0' || *dot > '9')
+				return -1;
+			frac += (*dot - '0') * scale;
+		}
+	}
+	*ms = (long)secs * 1000 + frac;
+	return 0;
+}
+
 /* The SEXTON_ name wins over the TINI_ one. */
 static const char *env_get(const char *sexton_name, const char *tini_name)
 {
@@ -216,6 +252,12 @@ static int parse_env(struct config *cfg)
 
 	cfg->subreaper = env_get("SEXTON_SUBREAPER", "TINI_SUBREAPER") != NULL;
 	cfg->group = env_get("SEXTON_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP") != NULL;
+	v = getenv("SEXTON_GRACE");
+	if (v != NULL && config_seconds(v, &cfg->grace_ms) < 0) {
+		log_msg(LOG_WARN, "invalid grace period '%s' in SEXTON_GRACE: expected seconds, e.g. 2.5",
+			v);
+		return -1;
+	}
 	v = env_get("SEXTON_VERBOSITY", "TINI_VERBOSITY");
 	if (v == NULL)
 		return 0;
@@ -245,7 +287,40 @@ static int parse_action(struct config *cfg, const char *value)
 	return 0;
 }
 
-/* An option that takes a value: -p, -e and -a. */
+/*
+ * -r FROM:TO. FROM must be a signal sexton can receive and forwards: not
+ * SIGKILL or SIGSTOP (nobody can catch them), not SIGCHLD (sexton's own).
+ * TO is any signal, or 0 to drop FROM.
+ */
+static int parse_rewrite(struct config *cfg, const char *value)
+{
+	const char *colon = strchr(value, ':');
+	char from_text[16];
+	size_t n = colon != NULL ? (size_t)(colon - value) : 0;
+	int from, to;
+
+	if (colon == NULL || n == 0 || n >= sizeof(from_text) || colon[1] == '\0') {
+		log_msg(LOG_WARN, "invalid rule '%s' for -r: expected FROM:TO, e.g. TERM:QUIT", value);
+		return -1;
+	}
+	memcpy(from_text, value, n);
+	from_text[n] = '\0';
+	from = signals_parse(from_text);
+	to = strcmp(colon + 1, "0") == 0 ? 0 : signals_parse(colon + 1);
+	if (from < 0 || to < 0) {
+		log_msg(LOG_WARN, "invalid signal '%s' in -r '%s'", from < 0 ? from_text : colon + 1,
+			value);
+		return -1;
+	}
+	if (from == SIGKILL || from == SIGSTOP || from == SIGCHLD) {
+		log_msg(LOG_WARN, "invalid rule '%s' for -r: %s is never forwarded", value, from_text);
+		return -1;
+	}
+	cfg->rewrite[from] = (signed char)(to == 0 ? -1 : to);
+	return 0;
+}
+
+/* An option that takes a value: -p, -e, -a, -r and -t. */
 static int apply_value(struct config *cfg, char opt, const char *value)
 {
 	unsigned code;
@@ -253,6 +328,15 @@ static int apply_value(struct config *cfg, char opt, const char *value)
 
 	if (opt == 'a')
 		return parse_action(cfg, value);
+	if (opt == 'r')
+		return parse_rewrite(cfg, value);
+	if (opt == 't') {
+		if (config_seconds(value, &cfg->grace_ms) == 0)
+			return 0;
+		log_msg(LOG_WARN, "invalid grace period '%s' for -t: expected seconds, e.g. 2.5",
+			value);
+		return -1;
+	}
 	if (opt == 'p') {
 		sig = signals_parse(value);
 		if (sig < 0) {
@@ -315,9 +399,14 @@ static enum parse_result parse_short(struct config *cfg, int argc, char **argv, 
 		case 'C':
 			cfg->mode = MODE_CONTAINER;
 			break;
+		case 'P':
+			cfg->pause = true;
+			break;
 		case 'p':
 		case 'e':
 		case 'a':
+		case 'r':
+		case 't':
 			if (p[1] == '\0' && *next + 1 >= argc) {
 				log_msg(LOG_WARN, "option '%s' needs a value (see sexton -h)", opt);
 				return PARSE_ERROR;
@@ -346,7 +435,7 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->verbosity = LOG_WARN;
 	cfg->boot_action = RB_POWER_OFF;
-	cfg->grace_ms = 5000;
+	cfg->grace_ms = GRACE_DEFAULT_MS;
 	if (parse_env(cfg) < 0)
 		return PARSE_ERROR;
 	for (i = 1; i < argc; i++) {
@@ -364,6 +453,10 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 	if (verbose > 0) /* -v counts up from the default, and beats the environment */
 		cfg->verbosity = LOG_WARN + verbose > LOG_DEBUG ? LOG_DEBUG : LOG_WARN + verbose;
 	cfg->argv = i < argc ? argv + i : NULL; /* none: main decides */
+	if (cfg->pause && cfg->argv != NULL) {
+		log_msg(LOG_WARN, "-P runs no program, but '%s' was given", cfg->argv[0]);
+		return PARSE_ERROR;
+	}
 	return PARSE_RUN;
 }
 
@@ -592,15 +685,41 @@ static void stop_with_child(struct state *st)
 	(void)kill(-st->child, SIGCONT);
 }
 
+/* -P: what ends a pause, as for the Kubernetes pause container. */
+static bool pause_ends(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT;
+}
+
+/*
+ * One signal from outside. Returns false when it ends the main loop: a
+ * shutdown in boot mode, or the end of a pause.
+ */
+static bool serve_signal(const struct config *cfg, struct state *st, int sig)
+{
+	if (st->boot && boot_signal_action(sig) != 0) {
+		st->shutdown_action = boot_signal_action(sig);
+		return false; /* halt, poweroff, reboot or Ctrl-Alt-Del */
+	}
+	if (cfg->pause)
+		return !pause_ends(sig); /* nobody to forward the rest to */
+	/* A stop request must see whether the child is stopped right now, and
+	 * SIGTERM (15) is dequeued before the SIGCHLD (17) that would say so. */
+	if (signals_stop_request(signals_rewrite(cfg, sig)))
+		reap_child_state(st);
+	signals_forward(cfg, st, sig);
+	return true;
+}
+
 /* The main loop: one signal at a time, until the workload is gone. */
 static void serve(const struct config *cfg, struct state *st)
 {
 	siginfo_t info;
 	int sig;
 
-	if (st->pending_signal != 0)
-		signals_forward(cfg, st, st->pending_signal);
-	while (st->child_alive) {
+	if (st->pending_signal != 0 && !serve_signal(cfg, st, st->pending_signal))
+		return;
+	while (st->child_alive || cfg->pause) {
 		sig = signals_wait(NULL, &info);
 		if (sig < 0) {
 			/* Cannot happen with a valid set; never spin or die over it. */
@@ -616,17 +735,8 @@ static void serve(const struct config *cfg, struct state *st)
 			}
 			continue;
 		}
-		if (signals_self_inflicted(st, &info))
-			continue;
-		if (st->boot && boot_signal_action(sig) != 0) {
-			st->shutdown_action = boot_signal_action(sig);
-			return; /* halt, poweroff, reboot or Ctrl-Alt-Del */
-		}
-		/* A stop request must see whether the child is stopped right now, and
-		 * SIGTERM (15) is dequeued before the SIGCHLD (17) that would say so. */
-		if (signals_stop_request(sig))
-			reap_child_state(st);
-		signals_forward(cfg, st, sig);
+		if (!signals_self_inflicted(st, &info) && !serve_signal(cfg, st, sig))
+			return;
 	}
 }
 
@@ -649,12 +759,30 @@ static void report_end(const struct config *cfg, const struct state *st)
 {
 	int status = st->child_status;
 
-	if (!st->boot || st->child_alive)
+	if (!st->boot || st->child_alive || cfg->pause)
 		return;
 	if (WIFSIGNALED(status))
 		log_msg(LOG_SILENT, "'%s' killed by signal %d", cfg->argv[0], WTERMSIG(status));
 	else
 		log_msg(LOG_SILENT, "'%s' exited with status %d", cfg->argv[0], WEXITSTATUS(status));
+}
+
+/* -v: one line at exit, what the run came to. */
+static void report_accounts(const struct config *cfg, const struct state *st, int code)
+{
+	int status = st->child_status;
+	const char *how = WIFSIGNALED(status) ? "workload killed by signal" : "workload exited with status";
+	int n = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+
+	if (cfg->pause)
+		how = "pause ended with status";
+	if (st->uncounted)
+		log_msg(LOG_INFO, "exit status %d: %s %d; %lu orphans reaped; leftovers signalled"
+			" (uncounted: no /proc of this namespace)", code, how, n, st->orphans);
+	else
+		log_msg(LOG_INFO, "exit status %d: %s %d; %lu orphans reaped; %lu leftovers got"
+			" SIGTERM, %lu needed SIGKILL", code, how, n, st->orphans, st->signalled,
+			st->killed);
 }
 
 /* The parse result that ends sexton at once: help, version, licence, errors. */
@@ -682,6 +810,7 @@ int main(int argc, char **argv)
 	enum parse_result parsed;
 	struct config cfg;
 	struct state st;
+	int code;
 
 	memset(&st, 0, sizeof(st));
 	/* Make fds 0-2 exist before anything can open a file onto them. */
@@ -698,11 +827,11 @@ int main(int argc, char **argv)
 
 	if (parsed != PARSE_RUN)
 		return finish(&cfg, &st, answer(parsed));
-	if (cfg.argv == NULL && !st.boot) {
+	if (cfg.argv == NULL && !st.boot && !cfg.pause) {
 		log_msg(LOG_WARN, "no program to run (see sexton -h)");
 		return EXIT_SEXTON;
 	}
-	if (cfg.argv == NULL)
+	if (cfg.argv == NULL && !cfg.pause)
 		cfg.argv = default_boot_argv;
 
 	/* Block signals, become a subreaper, look at the terminal. */
@@ -710,7 +839,7 @@ int main(int argc, char **argv)
 		return finish(&cfg, &st, EXIT_SEXTON);
 
 	/* Start the workload. From here on the only way out is the end of main. */
-	if (child_spawn(&cfg, &st) < 0)
+	if (!cfg.pause && child_spawn(&cfg, &st) < 0)
 		return finish(&cfg, &st, EXIT_SEXTON);
 
 	/* Pin no mount: the child keeps its working directory, sexton needs none. */
@@ -718,9 +847,15 @@ int main(int argc, char **argv)
 		log_msg(LOG_WARN, "cannot change directory to '/': %s", strerror(errno));
 
 	/* Forward signals and reap until the workload is gone (or, in boot
-	 * mode, a shutdown is asked for). */
+	 * mode, a shutdown is asked for; or a pause ends). */
 	serve(&cfg, &st);
 	report_end(&cfg, &st);
+	code = reap_exit_status(&cfg, &st);
 
-	return finish(&cfg, &st, reap_exit_status(&cfg, &st));
+	/* Stop what the workload left behind; boot mode does it on the way down. */
+	if (!st.boot) {
+		teardown(&cfg, &st);
+		report_accounts(&cfg, &st, code);
+	}
+	return finish(&cfg, &st, code);
 }

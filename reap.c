@@ -17,19 +17,12 @@
 /* The command name of a zombie, from /proc/PID/comm while it still exists. */
 static void read_comm(pid_t pid, char *name, size_t size)
 {
-	char path[32] = "/proc/";
-	char *p = path + 6;
-	char digits[12];
-	int n = 0, fd;
+	char path[32];
 	ssize_t len;
+	int fd;
 
 	name[0] = '\0';
-	do
-		digits[n++] = (char)('0' + pid % 10);
-	while ((pid /= 10) != 0);
-	while (n > 0)
-		*p++ = digits[--n];
-	memcpy(p, "/comm", 6);
+	proc_path(path, pid, "comm");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return; /* no /proc, or the process is gone: the pid alone will do */
@@ -85,12 +78,14 @@ static void child_changed(struct state *st, int status)
 	}
 }
 
-static void orphan_reaped(const struct config *cfg, pid_t pid, int status, const char *name)
+static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid, int status,
+			  const char *name)
 {
 	int level = cfg->warn_orphans ? LOG_WARN : LOG_DEBUG;
 	const char *how;
 	int code;
 
+	st->orphans++;
 	if (!log_enabled(level))
 		return; /* the common case, once per orphan: keep it cheap */
 	how = WIFSIGNALED(status) ? "killed by signal" : "exit status";
@@ -148,7 +143,7 @@ bool reap_all(const struct config *cfg, struct state *st)
 		if (pid == st->child)
 			child_changed(st, status);
 		else
-			orphan_reaped(cfg, pid, status, name);
+			orphan_reaped(cfg, st, pid, status, name);
 	}
 }
 

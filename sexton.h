@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sexton: a minimal init for containers. Shared types of init.c, signals.c
- * and reap.c.
+ * sexton: a minimal init for containers. Shared types of init.c, signals.c,
+ * reap.c, teardown.c and boot.c.
  */
 #ifndef SEXTON_H
 #define SEXTON_H
@@ -46,18 +46,28 @@ enum mode {
 	MODE_CONTAINER,  /* -C */
 };
 
+/* Signals 1..SIG_MAX, as the kernel numbers them. */
+#define SIG_MAX 64
+
+/* The grace period when neither -t nor SEXTON_GRACE sets one: well inside
+ * Docker's 10 s and Kubernetes' 30 s, with room left for the workload's own
+ * shutdown before sexton's teardown starts. */
+#define GRACE_DEFAULT_MS 3000
+
 /* What the command line and the environment asked for; filled once, then const. */
 struct config {
 	char **argv;                   /* the workload's argv, NULL-terminated; NULL: none given */
 	enum mode mode;
 	int boot_action;               /* -a: RB_POWER_OFF, RB_AUTOBOOT or RB_HALT_SYSTEM */
-	long grace_ms;                 /* boot mode: how long SIGTERM may take before SIGKILL */
+	long grace_ms;                 /* -t: how long the teardown's SIGTERM may take before SIGKILL */
 	int verbosity;                 /* enum log_level */
 	int pdeath_signal;             /* -p: 0 when not asked for */
 	bool subreaper;                /* -s or TINI_SUBREAPER / SEXTON_SUBREAPER */
 	bool group;                    /* -g: signal the child's whole process group */
-	bool warn_orphans;             /* -w: name every reaped orphan */
+	bool warn_orphans;             /* -w: name every reaped orphan and every SIGKILLed leftover */
+	bool pause;                    /* -P: no program; reap until SIGTERM or SIGINT */
 	unsigned char remap_zero[32];  /* -e: bit N set turns exit status N into 0 */
+	signed char rewrite[SIG_MAX + 1]; /* -r: forward signal N as rewrite[N]; 0 as is, -1 drop */
 };
 
 /* What config_parse() tells main to do next. */
@@ -90,10 +100,14 @@ struct state {
 	enum tty_mode tty;
 	int tty_fd;                /* the terminal for TTY_FOREGROUND / TTY_ACQUIRE */
 	bool child_sigchld_ignored;/* the caller left SIGCHLD ignored: restore it in the child */
+	/* Accounting, for the line at exit (-v) */
+	unsigned long orphans;     /* reaped processes other than the workload */
+	unsigned long signalled;   /* leftovers the teardown sent SIGTERM */
+	unsigned long killed;      /* leftovers still there when the grace period ended */
+	bool uncounted;            /* no /proc of this namespace: the leftovers were not counted */
 };
 
 /* Kernel signal set, as rt_sigprocmask(2) takes it: libc's sigset_t refuses 32..34. */
-#define SIG_MAX 64
 struct ksigset {
 	unsigned long bits[SIG_MAX / (8 * sizeof(unsigned long))];
 };
@@ -103,6 +117,7 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 bool log_enabled(int level);
 enum parse_result config_parse(struct config *cfg, int argc, char **argv);
 int config_uint(const char *text, unsigned max, unsigned *out);
+int config_seconds(const char *text, long *ms);
 
 /* signals.c */
 int signals_parse(const char *text);
@@ -112,12 +127,17 @@ void signals_restore_in_child(const struct state *st);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
 bool signals_self_inflicted(const struct state *st, const siginfo_t *info);
 bool signals_stop_request(int sig);
+int signals_rewrite(const struct config *cfg, int sig);
 void signals_forward(const struct config *cfg, struct state *st, int sig);
 
 /* reap.c */
 bool reap_all(const struct config *cfg, struct state *st);
 void reap_child_state(struct state *st);
 int reap_exit_status(const struct config *cfg, const struct state *st);
+
+/* teardown.c */
+void proc_path(char buf[static 32], pid_t pid, const char *leaf);
+void teardown(const struct config *cfg, struct state *st);
 
 /* boot.c */
 bool boot_detect(const struct config *cfg);

@@ -141,8 +141,17 @@ static void send_to_child(const struct config *cfg, const struct state *st, int 
 		strerror(errno));
 }
 
+/* -r: the signal to send for sig; 0 drops it. */
+int signals_rewrite(const struct config *cfg, int sig)
+{
+	if (sig <= 0 || sig > SIG_MAX || cfg->rewrite[sig] == 0)
+		return sig;
+	return cfg->rewrite[sig] < 0 ? 0 : cfg->rewrite[sig];
+}
+
 /*
- * Pass a signal on to the workload (or its process group with -g). A stopped
+ * Pass a signal on to the workload (or its process group with -g), as -r
+ * rewrites it. A stopped
  * workload cannot act on SIGTERM and friends until it runs again, so follow
  * those with SIGCONT, as systemd does; otherwise `docker stop` on a stopped
  * container always ends in SIGKILL.
@@ -150,8 +159,12 @@ static void send_to_child(const struct config *cfg, const struct state *st, int 
 void signals_forward(const struct config *cfg, struct state *st, int sig)
 {
 	char name[16];
+	int from = sig;
 
-	if (!st->child_alive)
+	sig = signals_rewrite(cfg, sig);
+	if (sig != from && log_enabled(LOG_DEBUG))
+		log_msg(LOG_DEBUG, "rewrote signal %d to %d", from, sig);
+	if (!st->child_alive || sig == 0)
 		return;
 	send_to_child(cfg, st, sig);
 	if (log_enabled(LOG_DEBUG)) /* naming the signal costs more than sending it */
