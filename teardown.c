@@ -40,10 +40,11 @@
 /* "/proc/PID/LEAF" into buf, without snprintf (which would cost musl 10 KiB). */
 void proc_path(char buf[static 32], pid_t pid, const char *leaf)
 {
-	char digits[12], *p = buf + 6;
+	static const char dir[] = "/proc/";
+	char digits[12], *p = buf + sizeof(dir) - 1;
 	int n = 0;
 
-	memcpy(buf, "/proc/", 6);
+	memcpy(buf, dir, sizeof(dir) - 1); /* the leaf's copy ends the string */
 	do
 		digits[n++] = (char)('0' + pid % 10);
 	while ((pid /= 10) != 0);
@@ -290,8 +291,12 @@ static bool descends(const struct table *t, struct proc *p, pid_t self)
 	size_t steps = 0;
 
 	while (q != NULL && q->pid != self && steps++ <= t->n) {
-		if (q->mark != 0 || q->ppid == self) {
-			verdict = q->mark != 0 ? q->mark : 1;
+		if (q->mark != 0) {
+			verdict = q->mark;
+			break;
+		}
+		if (q->ppid == self) {
+			verdict = 1;
 			break;
 		}
 		q = parent_of(t, q);

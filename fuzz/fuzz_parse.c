@@ -31,7 +31,7 @@ enum { MAX_ARGS = 64 };
 
 static const char *const env_names[] = {
 	"SEXTON_SUBREAPER", "TINI_SUBREAPER", "SEXTON_KILL_PROCESS_GROUP",
-	"TINI_KILL_PROCESS_GROUP", "SEXTON_VERBOSITY", "TINI_VERBOSITY",
+	"TINI_KILL_PROCESS_GROUP", "SEXTON_VERBOSITY", "TINI_VERBOSITY", "SEXTON_GRACE",
 };
 enum { ENV_COUNT = sizeof(env_names) / sizeof(env_names[0]) };
 
@@ -117,6 +117,33 @@ static void check_uint(const char *text)
 		check_name((int)v);
 }
 
+/* A grace period is 0..10^6 s in ms, and a failed parse leaves it alone. */
+static void check_seconds(const char *text)
+{
+	long ms = -5;
+
+	if (config_seconds(text, &ms) == 0)
+		check(ms >= 0 && ms <= 1000000000L && text[0] >= '0' && text[0] <= '9');
+	else
+		check(ms == -5);
+}
+
+/* -r rules: targets are 0..64 or "drop"; what sexton never forwards has none. */
+static void check_rewrite(const struct config *cfg)
+{
+	int sig;
+
+	for (sig = 0; sig <= SIG_MAX; sig++)
+		check(cfg->rewrite[sig] >= -1 && cfg->rewrite[sig] <= SIG_MAX);
+	check(cfg->rewrite[0] == 0 && cfg->rewrite[SIGKILL] == 0 && cfg->rewrite[SIGSTOP] == 0 &&
+	      cfg->rewrite[SIGCHLD] == 0);
+	for (sig = 0; sig <= SIG_MAX + 1; sig++) {
+		int to = signals_rewrite(cfg, sig);
+
+		check(to >= 0 && to <= SIG_MAX + 1);
+	}
+}
+
 /* What config_parse promises about a config it accepted. */
 static void check_config(const struct config *cfg, enum parse_result r, char **argv, int argc)
 {
@@ -129,7 +156,9 @@ static void check_config(const struct config *cfg, enum parse_result r, char **a
 	check(cfg->mode == MODE_AUTO || cfg->mode == MODE_BOOT || cfg->mode == MODE_CONTAINER);
 	check(cfg->boot_action == (int)RB_POWER_OFF || cfg->boot_action == (int)RB_AUTOBOOT ||
 	      cfg->boot_action == (int)RB_HALT_SYSTEM);
-	check(cfg->grace_ms >= 0);
+	check(cfg->grace_ms >= 0 && cfg->grace_ms <= 1000000000L);
+	check(!cfg->pause || cfg->argv == NULL);
+	check_rewrite(cfg);
 	check(cfg->verbosity >= LOG_SILENT && cfg->verbosity <= LOG_DEBUG);
 	check(cfg->pdeath_signal >= 0 && cfg->pdeath_signal <= SIG_MAX);
 }
@@ -192,6 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++) {
 		check_signal(strings[i]);
 		check_uint(strings[i]);
+		check_seconds(strings[i]);
 	}
 	r = config_parse(&cfg, argc, argv);
 	check_config(&cfg, r, argv, argc);

@@ -154,3 +154,13 @@ load common
 	[ "$status" -eq 127 ]
 	[ -z "$stderr" ]
 }
+
+@test "every option that -h lists is in the README and the man page" {
+	local opt n=0
+	for opt in $("$SEXTON" -h | sed -n 's/^  \(-[a-zA-Z-][a-z-]*\).*/\1/p'); do
+		n=$((n + 1))
+		grep -qF -- "\`$opt" "$ROOT/README.md" || { echo "README lacks $opt"; false; }
+		grep -qF -- "$(sed 's/-/\\-/g' <<<"$opt")" "$ROOT/sexton.1" || { echo "sexton.1 lacks $opt"; false; }
+	done
+	[ "$n" -ge 15 ]
+}
