@@ -49,12 +49,12 @@ SUBJECT = "sexton"
 FULL = dict(startup_runs=400, startup_block=40, idle_rounds=3, idle_window=10.0,
             orphans=100000, orphan_rounds=2, zombies=20000, zombie_rounds=3,
             signal_rounds=10, signal_samples=200, signal_gap_us=1000,
-            storm_signals=20000, storm_orphans=2000,
+            storm_signals=20000, storm_orphans=2000, exit_rounds=40, exit_leftovers=10,
             profile_orphans=(1000, 5000), profile_signals=(100, 600))
 QUICK = dict(startup_runs=100, startup_block=20, idle_rounds=1, idle_window=2.0,
              orphans=10000, orphan_rounds=1, zombies=5000, zombie_rounds=1,
              signal_rounds=3, signal_samples=50, signal_gap_us=1000,
-             storm_signals=5000, storm_orphans=500,
+             storm_signals=5000, storm_orphans=500, exit_rounds=10, exit_leftovers=10,
              profile_orphans=(500, 1500), profile_signals=(50, 200))
 
 
@@ -259,6 +259,31 @@ def case_signals(inits, cfg):
                     m["status"].append(int(line.split()[1]))
     return {name: dict(usr1=stats(m["usr1"]), term=stats(m["term"]), status=m["status"])
             for name, m in per.items()}
+
+
+def case_exit(inits, cfg):
+    """The way out: workload exit to init exit with nothing left behind, and with
+    leftovers that exit on SIGTERM (only an init with a teardown lets them)."""
+    n = cfg["exit_leftovers"]
+    per = {name: dict(alone=[], last=[], total=[], finished=[]) for name, _, _ in inits}
+    for _, order in rotations(inits, cfg["exit_rounds"]):
+        for init in order:
+            for left in (0, n):
+                argv = [DRIVER, "exit"] + PIDNS + init_argv(init, "leave", str(left), "3", "4")
+                status, out = run(argv, 60)
+                got = dict(line.split() for line in out.splitlines() if " " in line)
+                m = per[init[0]]
+                if status != 0 or "last" not in got:
+                    continue
+                if left == 0:
+                    m["alone"].append(int(got["first"]) / 1000)
+                    continue
+                m["total"].append(int(got["first"]) / 1000)
+                m["finished"].append(int(got["stamps"]) - 1)
+                if int(got["stamps"]) == n + 1:
+                    m["last"].append(int(got["last"]) / 1000)
+    return {name: dict(alone=stats(m["alone"]), last=stats(m["last"]), total=stats(m["total"]),
+                       finished=stats(m["finished"])) for name, m in per.items()}
 
 
 def case_correctness(inits, cfg):
@@ -522,6 +547,30 @@ def report(res, cfg, quick, names, static_peers):
         out += ["#### User-space instructions (callgrind)", "",
                 "Skipped: valgrind is not installed or the run was quick.", ""]
 
+    ex = res["exit"]
+    lines, meds = table("Workload exit to init exit, nothing left behind", "µs",
+                        {n: ex[n]["alone"] for n in names}, 1, peers,
+                        note=f"Seen from outside: the workload's last stamp to the init's pidfd "
+                             f"turning readable, which includes the kernel's teardown of the "
+                             f"namespace. {cfg['exit_rounds']} rounds.")
+    out += lines
+    headline("workload exit to init exit, µs", meds, peers)
+    lines, meds = table(f"Workload exit to init exit, {cfg['exit_leftovers']} leftovers that "
+                        "exit on SIGTERM", "µs", {n: ex[n]["total"] for n in names}, 1, peers,
+                        note="For sexton this includes the leftovers' graceful exit; the peers "
+                             "exit at once and the kernel SIGKILLs the leftovers.")
+    out += lines
+    out += [f"Leftovers that got to finish (of {cfg['exit_leftovers']}): " +
+            ", ".join(f"{n} {fmt(ex[n]['finished'][0], 0) if ex[n]['finished'] else '-'}"
+                      for n in names) + ".", ""]
+    lines, _ = table("Teardown: the last leftover's exit to the init's exit", "µs",
+                     {n: ex[n]["last"] for n in names if ex[n]["last"]}, 1, [],
+                     note="Only inits that let every leftover finish have a figure.")
+    out += lines
+    mine = ex[SUBJECT]["last"]
+    head.append(("last leftover's exit to exit, µs", fmt(mine[0] if mine else None, 1),
+                 "- (no peer waits)", "-", "-", "-"))
+
     cr = res["correctness"]
     out += ["#### Correctness", "",
             "Exit status seen by the init's parent for a child that exits 3, dies of SIGTERM, "
@@ -591,7 +640,7 @@ def run_all(args, private):
     static_peers = [n for n in names if n != SUBJECT and res["size"][n]["static"]]
 
     cases = [("startup", case_startup), ("idle", case_idle), ("reaping", case_reaping),
-             ("signals", case_signals), ("correctness", case_correctness)]
+             ("signals", case_signals), ("exit", case_exit), ("correctness", case_correctness)]
     if args.profile and shutil.which("valgrind"):
         cases.append(("profile", case_profile))
     started = time.monotonic()

@@ -16,6 +16,14 @@
  *        (kill(2) until the init has exited, seen through a pidfd) and
  *        "status N" (CMD's exit status).
  *
+ *   driver exit CMD...
+ *        CMD must end in "workload leave N 3 4". Once the workload is ready,
+ *        lets it exit and waits (pidfd) for the init to exit. Prints "last NS",
+ *        the init's exit minus the latest stamp any process wrote as it exited
+ *        (the workload's, or a leftover's that the init let finish), "first NS"
+ *        the same from the workload's own exit, and "stamps K", how many
+ *        processes got to write one.
+ *
  * Both clocks are CLOCK_MONOTONIC, which a PID namespace shares with its host.
  */
 #define _GNU_SOURCE
@@ -189,13 +197,69 @@ static int mode_signals(long samples, long gap_us, char **argv)
 	return 0;
 }
 
+/* Start argv with fd 3 the write end of a stamp pipe and fd 4 the read end of a go pipe. */
+static pid_t spawn_with_pipes(char **argv, int stamps[2], int go[2])
+{
+	pid_t pid;
+
+	if (pipe2(stamps, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+		fail("pipe");
+	pid = fork();
+	if (pid < 0)
+		fail("fork");
+	if (pid == 0) {
+		/* dup2 clears close-on-exec on the copies */
+		if (dup2(stamps[1], 3) < 0 || dup2(go[0], 4) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(stamps[1]);
+	close(go[0]);
+	return pid;
+}
+
+static int mode_exit(char **argv)
+{
+	struct pollfd p;
+	int stamps[2], go[2], pidfd, status;
+	int64_t t, first, last = 0, gone;
+	long n = 0;
+	pid_t runner;
+
+	runner = spawn_with_pipes(argv, stamps, go);
+	(void)read_stamp(stamps[0]); /* ready: the leftovers exist */
+	pidfd = (int)syscall(SYS_pidfd_open, child_of(runner), 0);
+	if (pidfd < 0)
+		fail("pidfd_open");
+	p.fd = pidfd;
+	p.events = POLLIN;
+	if (write(go[1], "g", 1) != 1)
+		fail("write go");
+	if (poll(&p, 1, ANSWER_LIMIT_MS) != 1)
+		fail("the init did not exit");
+	gone = now_ns();
+	first = read_stamp(stamps[0]);
+	/* every holder of the pipe is gone with the namespace: read to the end */
+	for (last = first; read(stamps[0], &t, sizeof(t)) == sizeof(t); n++)
+		last = t > last ? t : last;
+	if (waitpid(runner, &status, 0) < 0)
+		fail("waitpid");
+	printf("last %lld\nfirst %lld\nstamps %ld\n", (long long)(gone - last),
+	       (long long)(gone - first), n + 1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 3 && strcmp(argv[1], "startup") == 0)
 		return mode_startup(arg_num("driver", argv[2]), argc - 3, argv + 3);
 	if (argc > 4 && strcmp(argv[1], "signals") == 0)
 		return mode_signals(arg_num("driver", argv[2]), arg_num("driver", argv[3]), argv + 4);
+	if (argc > 2 && strcmp(argv[1], "exit") == 0)
+		return mode_exit(argv + 2);
 	fprintf(stderr, "usage: driver startup ROUNDS CMD... [:: CMD...]...\n"
-			"       driver signals SAMPLES GAP_US CMD...\n");
+			"       driver signals SAMPLES GAP_US CMD...\n"
+			"       driver exit CMD...\n");
 	return 2;
 }

@@ -17,6 +17,11 @@
  *                              while making M orphans; count what is left
  *   workload listen FD         answer each SIGUSR1 with a CLOCK_MONOTONIC
  *                              stamp written to FD (see driver.c signals)
+ *   workload leave N FD GO     leave N processes behind, each in a session
+ *                              of its own, that exit on SIGTERM; write a
+ *                              stamp to FD when ready, wait for a byte on GO,
+ *                              then exit. Every process writes a stamp to FD
+ *                              just before it exits (see driver.c exit)
  *
  * The init's CPU time is the first field of /proc/1/schedstat, in ns.
  */
@@ -294,6 +299,53 @@ static _Noreturn void mode_listen(int fd)
 		pause(); /* SIGTERM keeps its default action: it ends the workload */
 }
 
+static void write_stamp(int fd)
+{
+	int64_t t = now_ns();
+
+	if (write(fd, &t, sizeof(t)) != sizeof(t))
+		_exit(3);
+}
+
+/* A leftover: a daemon-like process that exits as soon as SIGTERM comes. */
+static _Noreturn void leftover(int fd, const sigset_t *term)
+{
+	int sig;
+
+	if (setsid() < 0)
+		die("setsid");
+	while (sigwait(term, &sig) != 0)
+		;
+	write_stamp(fd);
+	_exit(0);
+}
+
+static int mode_leave(long n, int fd, int go)
+{
+	sigset_t term;
+	char byte;
+	long i;
+	pid_t pid;
+
+	/* Blocked before the fork: no leftover can miss a SIGTERM that comes early. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &term, NULL) < 0)
+		die("sigprocmask");
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			leftover(fd, &term);
+	}
+	write_stamp(fd); /* ready */
+	if (read(go, &byte, 1) != 1)
+		die("read go");
+	write_stamp(fd);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -318,7 +370,10 @@ int main(int argc, char **argv)
 		return mode_storm(arg_num("workload", argv[2]), arg_num("workload", argv[3]));
 	if (strcmp(mode, "listen") == 0 && argc == 3)
 		mode_listen((int)arg_num("workload", argv[2]));
+	if (strcmp(mode, "leave") == 0 && argc == 5)
+		return mode_leave(arg_num("workload", argv[2]), (int)arg_num("workload", argv[3]),
+				  (int)arg_num("workload", argv[4]));
 	fprintf(stderr, "usage: workload idle | exit N | die SIG | orphans N | zombies N |"
-			" storm SIGNALS ORPHANS | listen FD\n");
+			" storm SIGNALS ORPHANS | listen FD | leave N FD GO\n");
 	return 2;
 }
