@@ -171,6 +171,26 @@ check_stop() {
 	[[ "$output" == *"got 15"* ]]
 }
 
+# The stop with something left behind: a daemon in a session of its own,
+# with a 500 ms SIGTERM handler, must get SIGTERM from sexton's teardown and
+# finish before the container ends; the status stays the workload's (0).
+check_stop_leftover() {
+	local name="leftover-$ENGINE" t0 ms
+	start "$name" "$WORKLOAD_IMAGE" sh -c 'leftover -s -d 500 daemon; exec sigprobe'
+	await_log "$name" ready
+	t0=$(now_ms)
+	eng stop -t 30 "$name" >/dev/null
+	ms=$(($(now_ms) - t0))
+	echo "stop took $ms ms"
+	[ "$ms" -lt 10000 ]
+	run exit_code "$name"
+	[ "$output" = 0 ]
+	run eng logs "$name"
+	echo "logs: $output"
+	grep -qx "daemon term" <<<"$output"
+	grep -qx "daemon done" <<<"$output"
+}
+
 # kill -s: each signal reaches the workload, the realtime one (34, which
 # libc's sigset_t refuses) included.
 check_kill() {

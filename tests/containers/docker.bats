@@ -72,6 +72,10 @@ teardown_file() {
 	check_stop
 }
 
+@test "docker stop: a leftover daemon gets SIGTERM from the teardown and finishes first" {
+	check_stop_leftover
+}
+
 @test "docker kill -s: signals are forwarded to the workload" {
 	check_kill
 }

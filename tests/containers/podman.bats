@@ -76,6 +76,10 @@ teardown_file() {
 	check_stop
 }
 
+@test "podman stop: a leftover daemon gets SIGTERM from the teardown and finishes first" {
+	check_stop_leftover
+}
+
 @test "podman kill -s: signals are forwarded to the workload" {
 	check_kill
 }
@@ -118,7 +122,7 @@ kube_down() {
 	[ "${lines[2]}" = "adopted $sexton_pid" ]
 }
 
-@test "podman kube play: stopping the app container ends it gracefully, status 0 with -e 143" {
+@test "podman kube play: stopping the app ends it gracefully, status 0 with -e 143; its teardown spares the neighbour" {
 	local t0 ms
 	teardown() { kube_down; }
 	run --separate-stderr eng kube play --network none "$POD"
@@ -133,4 +137,16 @@ kube_down() {
 	run exit_code sexton-pod-app
 	echo "app exit: $output"
 	[ "$output" = 0 ]
+	# sexton, not PID 1 here, stopped its own leftover daemon in order...
+	run eng logs sexton-pod-app
+	echo "app logs: $output"
+	grep -qx "daemon term" <<<"$output"
+	grep -qx "daemon done" <<<"$output"
+	# ...and nothing of the neighbour's in the shared PID namespace.
+	await_log sexton-pod-neighbour ready
+	run eng inspect -f '{{.State.Running}}' sexton-pod-neighbour
+	[ "$output" = true ]
+	run eng logs sexton-pod-neighbour
+	echo "neighbour logs: $output"
+	[ "$output" = ready ]
 }
