@@ -126,6 +126,18 @@ nested() {
 	grep -qx "sexton: the grace period is over: SIGKILL to every descendant" <<<"$stderr"
 }
 
+@test "docker stop's way: SIGTERM to sexton reaches the workload, then the teardown stops the rest" {
+	start_bg pid1 "$SEXTON" sh -c 'leftover -s -d 200 daemon; exec sigprobe'
+	expect_line "daemon ready"
+	expect_line ready
+	kill -TERM "$(sexton_host_pid)"
+	expect_line "got 15"
+	expect_line "daemon term"
+	expect_line "daemon done"
+	wait_bg
+	[ "$status" -eq 0 ]
+}
+
 @test "a second SIGTERM during the teardown is forwarded to what is left" {
 	start_bg pid1 "$SEXTON" -t 20 sh -c 'leftover -s -d 1000 slow; exit 6'
 	expect_line "slow ready"
