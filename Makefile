@@ -42,7 +42,10 @@ SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections $(RELRO) -Wl,-z,noseparate-code \
 SRCS := init.c signals.c reap.c teardown.c boot.c
 OBJS := $(SRCS:.c=.o)
 
-all: sexton
+# ARCH=aarch64 or ARCH=riscv64 cross-builds build/ARCH/sexton instead; dist.
+include cross/cross.mk
+
+all: $(ARCH_SEXTON)
 
 # Rebuild when the commit changes, so --version never names a stale one.
 .commit: FORCE
@@ -67,7 +70,7 @@ helpers: $(HELPERS)
 
 # Debian packages the build and the tests need; only missing ones are
 # installed (apt-get, as root or through sudo).
-DEPS := make gcc libc6-dev musl-tools bats util-linux procps coreutils
+DEPS := make gcc libc6-dev musl-tools bats util-linux procps coreutils $(CROSS_DEPS)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 deps:
 	@missing=; for p in $(DEPS); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -79,9 +82,9 @@ deps:
 check: deps sexton helpers
 	bats --timing tests
 
-install: sexton
+install: $(ARCH_SEXTON)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
-	install -m 0755 sexton $(DESTDIR)$(BINDIR)/sexton
+	install -m 0755 $(ARCH_SEXTON) $(DESTDIR)$(BINDIR)/sexton
 	install -m 0644 sexton.1 $(DESTDIR)$(MANDIR)/sexton.1
 
 uninstall:

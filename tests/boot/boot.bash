@@ -1,28 +1,71 @@
 # Shared set-up of the boot tests: boot Debian's kernel under QEMU (software
 # emulation) with sexton as /init of an initramfs, type on its serial
-# console and its monitor, and read what the serial console printed.
+# console and its monitor, and read what the serial console printed. The
+# machine is one of BOOT_ARCH (default: the host's architecture): x86_64,
+# aarch64 or riscv64.
 #
 # One machine per test. QEMU's stdio is the serial console multiplexed with
 # the monitor (-serial mon:stdio): its output goes to $VM/serial.log, its
 # input comes from a FIFO the test writes to (Ctrl-A c switches between the
 # console and the monitor). `panic=-1` and `-no-reboot` make a panic, a
-# reboot and a power-off all end QEMU; a halt leaves it running.
+# reboot and a power-off all end QEMU; a halt leaves it running (but on
+# riscv64, see boot_halted).
 ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
-BOOT_CACHE="${BOOT_CACHE:-$ROOT/tests/boot/.cache}"
+BOOT_ARCH="${BOOT_ARCH:-$(uname -m)}"
+BOOT_CACHE="${BOOT_CACHE:-$ROOT/tests/boot/.cache/$BOOT_ARCH}"
 BOOT_KERNEL="${BOOT_KERNEL:-$BOOT_CACHE/vmlinuz}"
 BOOT_INITRD="${BOOT_INITRD:-$BOOT_CACHE/initramfs.cpio}"
 # Timings of every boot are appended here, one "what: seconds" line each.
 BOOT_TIMINGS="${BOOT_TIMINGS:-$BOOT_CACHE/timings.txt}"
 # The bound of one boot, from QEMU's start to its end, in seconds.
 BOOT_LIMIT="${BOOT_LIMIT:-90}"
-QEMU="${QEMU:-qemu-system-x86_64}"
+# Each architecture's machine: QEMU, its board, the serial console the
+# kernel writes to and the device number (major:minor) behind it, the
+# Debian package QEMU comes in, and whether a halted machine stays up. None
+# needs firmware from elsewhere. The virt boards have no PC keyboard for
+# Ctrl-Alt-Del: they get a virtio one (scenario/wait.sh loads its driver),
+# on a virtio-mmio transport of version 1.0, which Linux's virtio_input
+# requires and QEMU's virtio-mmio offers only when told (force-legacy).
+VIRT_KEYBOARD=(-device virtio-keyboard-device -global virtio-mmio.force-legacy=false)
+# shellcheck disable=SC2034 # BOOT_CONSOLE_DEV and BOOT_QEMU_PACKAGE: boot.bats reads them
+case $BOOT_ARCH in
+x86_64)
+	BOOT_QEMU=qemu-system-x86_64 BOOT_MACHINE=()
+	BOOT_CONSOLE=ttyS0 BOOT_CONSOLE_DEV=4:64 BOOT_QEMU_PACKAGE=qemu-system-x86
+	BOOT_HALT_STAYS_UP=1
+	;;
+aarch64)
+	# QEMU starts the kernel itself; the kernel powers off and resets
+	# through PSCI, which ends QEMU as the ACPI of a PC does.
+	BOOT_QEMU=qemu-system-aarch64
+	BOOT_MACHINE=(-M virt -cpu cortex-a57 "${VIRT_KEYBOARD[@]}")
+	BOOT_CONSOLE=ttyAMA0 BOOT_CONSOLE_DEV=204:64 BOOT_QEMU_PACKAGE=qemu-system-arm
+	BOOT_HALT_STAYS_UP=1
+	;;
+riscv64)
+	# OpenSBI, QEMU's own copy (-bios default), is what the kernel calls
+	# to power off and reset. Linux on riscv halts by powering off
+	# (machine_halt() in arch/riscv/kernel/reset.c).
+	BOOT_QEMU=qemu-system-riscv64
+	BOOT_MACHINE=(-M virt -bios default "${VIRT_KEYBOARD[@]}")
+	BOOT_CONSOLE=ttyS0 BOOT_CONSOLE_DEV=4:64 BOOT_QEMU_PACKAGE=qemu-system-misc
+	BOOT_HALT_STAYS_UP=
+	;;
+*)
+	echo "boot.bash: no machine for BOOT_ARCH '$BOOT_ARCH' (x86_64, aarch64, riscv64)" >&2
+	return 1
+	;;
+esac
+QEMU="${QEMU:-$BOOT_QEMU}"
+# Guest memory, MiB. Debian's riscv64 kernel needs at least 96.
+BOOT_MEMORY="${BOOT_MEMORY:-256}"
 bats_require_minimum_version 1.5.0
 
 # boot_start [ARGS...]: start the machine in the background. ARGS follow `--`
 # on the kernel's command line, which passes them on to sexton: sexton's
 # options, then the workload. Without ARGS there is no `--`.
 boot_start() {
-	local cmdline="console=ttyS0 panic=-1 rdinit=/init printk.time=1 quiet"
+	local cmdline="console=$BOOT_CONSOLE panic=-1 rdinit=/init printk.time=1 quiet"
 
 	[ $# -eq 0 ] || cmdline+=" -- $*"
 	VM="$BATS_TEST_TMPDIR/vm"
@@ -34,8 +77,8 @@ boot_start() {
 	VM_STARTED=
 	VM_T0=$(date +%s.%N)
 	# 3>&-: bats waits for every holder of its fd 3 before it goes on.
-	timeout --kill-after=5 "$BOOT_LIMIT" "$QEMU" -accel tcg -m 256 -nodefaults \
-		-nographic -no-reboot -serial mon:stdio \
+	timeout --kill-after=5 "$BOOT_LIMIT" "$QEMU" "${BOOT_MACHINE[@]}" -accel tcg \
+		-m "$BOOT_MEMORY" -nodefaults -nographic -no-reboot -serial mon:stdio \
 		-kernel "$BOOT_KERNEL" -initrd "$BOOT_INITRD" -append "$cmdline" \
 		<&"$VM_IN" >"$VM/serial.log" 2>"$VM/qemu.err" 3>&- &
 	VM_PID=$!
@@ -76,6 +119,17 @@ boot_type() {
 # serial console.
 boot_monitor() {
 	printf '\001c%s\r\001c' "$1" >&"$VM_IN"
+}
+
+# boot_halted: after "reboot: System halted", the machine stays up: end
+# QEMU from its monitor. Where the kernel halts by powering off (riscv64),
+# QEMU ends by itself.
+boot_halted() {
+	if [ -n "$BOOT_HALT_STAYS_UP" ]; then
+		vm_running || { echo "QEMU ended after the halt"; return 1; }
+		boot_monitor quit
+	fi
+	boot_end
 }
 
 # boot_end: wait for QEMU to end (it is bounded by its timeout). Sets

@@ -22,3 +22,13 @@ wait_for_file() {
 	done
 	[ -e "$1" ]
 }
+
+# load_modules: load the kernel modules of the initramfs, in the order of
+# their names (tests/boot/fetch numbers them): the virtio keyboard of the
+# boards that have no PC keyboard. Elsewhere there are none.
+load_modules() {
+	for module in /lib/modules/*.ko; do
+		[ -e "$module" ] || continue
+		insmod "$module" || echo "insmod $module failed"
+	done
+}
