@@ -233,6 +233,8 @@ int config_seconds(const char *text, long *ms)
 			frac += (*dot - '0') * scale;
 		}
 	}
+	if ((long)secs * 1000 + frac > 1000000000L)
+		return -1; /* "1000000.5" */
 	*ms = (long)secs * 1000 + frac;
 	return 0;
 }

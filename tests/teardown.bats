@@ -202,7 +202,7 @@ nested() {
 
 @test "bad grace periods are rejected before the program starts" {
 	local bad
-	for bad in abc -1 1. .5 1.x 1e3 '' 1000001 ' 1'; do
+	for bad in abc -1 1. .5 1.x 1e3 '' 1000001 1000000.001 ' 1'; do
 		run --separate-stderr bounded "$SEXTON" -t "$bad" echo started
 		[ "$status" -eq 125 ]
 		[ "$output" = "" ]
