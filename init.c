@@ -699,17 +699,25 @@ static bool pause_ends(int sig)
  */
 static bool serve_signal(const struct config *cfg, struct state *st, int sig)
 {
+	int out;
+
 	if (st->boot && boot_signal_action(sig) != 0) {
 		st->shutdown_action = boot_signal_action(sig);
 		return false; /* halt, poweroff, reboot or Ctrl-Alt-Del */
 	}
 	if (cfg->pause)
 		return !pause_ends(sig); /* nobody to forward the rest to */
+	out = signals_rewrite(cfg, sig);
+	if (out != sig) {
+		log_msg(LOG_DEBUG, "-r: signal %d becomes %d (0: dropped)", sig, out);
+		if (out == 0)
+			return true;
+	}
 	/* A stop request must see whether the child is stopped right now, and
 	 * SIGTERM (15) is dequeued before the SIGCHLD (17) that would say so. */
-	if (signals_stop_request(signals_rewrite(cfg, sig)))
+	if (signals_stop_request(out))
 		reap_child_state(st);
-	signals_forward(cfg, st, sig);
+	signals_forward(cfg, st, out);
 	return true;
 }
 

@@ -150,8 +150,8 @@ int signals_rewrite(const struct config *cfg, int sig)
 }
 
 /*
- * Pass a signal on to the workload (or its process group with -g), as -r
- * rewrites it. A stopped
+ * Pass a signal on to the workload (or its process group with -g); the
+ * caller has applied -r already. A stopped
  * workload cannot act on SIGTERM and friends until it runs again, so follow
  * those with SIGCONT, as systemd does; otherwise `docker stop` on a stopped
  * container always ends in SIGKILL.
@@ -159,12 +159,8 @@ int signals_rewrite(const struct config *cfg, int sig)
 void signals_forward(const struct config *cfg, struct state *st, int sig)
 {
 	char name[16];
-	int from = sig;
 
-	sig = signals_rewrite(cfg, sig);
-	if (sig != from && log_enabled(LOG_DEBUG))
-		log_msg(LOG_DEBUG, "rewrote signal %d to %d", from, sig);
-	if (!st->child_alive || sig == 0)
+	if (!st->child_alive)
 		return;
 	send_to_child(cfg, st, sig);
 	if (log_enabled(LOG_DEBUG)) /* naming the signal costs more than sending it */
