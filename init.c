@@ -161,9 +161,10 @@ static const char usage_text[] =
 	"  -a ACTION   boot mode: poweroff (default), reboot or halt when PROGRAM ends\n"
 	"\n"
 	"Environment: SEXTON_SUBREAPER, SEXTON_KILL_PROCESS_GROUP, SEXTON_VERBOSITY\n"
-	"(and the TINI_ names of the same), SEXTON_GRACE. Exit status: PROGRAM's; 128+N when it was\n"
-	"killed by signal N; 125 for a usage error or a failure of sexton itself;\n"
-	"126 when PROGRAM cannot be executed; 127 when it is not found.\n";
+	"(and the TINI_ names of the same), SEXTON_GRACE (as -t).\n"
+	"Exit status: PROGRAM's; 128+N when it was killed by signal N; 0 after -P;\n"
+	"125 for a usage error or a failure of sexton itself; 126 when PROGRAM cannot\n"
+	"be executed; 127 when it is not found.\n";
 
 static const char license_text[] =
 	"MIT License\n"

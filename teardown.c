@@ -283,14 +283,17 @@ static struct proc *parent_of(const struct table *t, const struct proc *p)
 	return parent != NULL && parent->start <= p->start ? parent : NULL;
 }
 
-/* Whether p descends from self: up the parent chain, remembering the verdict. */
+/*
+ * Whether p (not self) descends from self: up the parent chain, which stops
+ * at a child of self, remembering the verdict on the way.
+ */
 static bool descends(const struct table *t, struct proc *p, pid_t self)
 {
 	struct proc *q = p;
 	signed char verdict = -1;
 	size_t steps = 0;
 
-	while (q != NULL && q->pid != self && steps++ <= t->n) {
+	while (q != NULL && steps++ <= t->n) {
 		if (q->mark != 0) {
 			verdict = q->mark;
 			break;
@@ -302,7 +305,7 @@ static bool descends(const struct table *t, struct proc *p, pid_t self)
 		q = parent_of(t, q);
 	}
 	/* The same walk again, marking; it stops at the first marked entry. */
-	for (q = p; q != NULL && q->mark == 0 && q->pid != self; q = parent_of(t, q)) {
+	for (q = p; q != NULL && q->mark == 0; q = parent_of(t, q)) {
 		q->mark = verdict;
 		if (q->ppid == self)
 			break;
@@ -343,18 +346,30 @@ static void name_killed(const struct config *cfg, const struct proc *p)
 			p->comm);
 }
 
+/* What signal_leftovers reports besides sending the signal. */
+enum tally {
+	TALLY_NONE,   /* nothing: as PID 1, not even a look at /proc */
+	TALLY_COUNT,  /* how many leftovers there were */
+	TALLY_NAME,   /* that, and with -w each one's pid and name */
+};
+
 /*
  * Send sig to every live leftover, as sexton stands (see the top of this
- * file); with name, -w names each. Returns how many there were, or -1 when
- * /proc could not tell.
+ * file). Returns how many there were (0 for TALLY_NONE as PID 1), or -1
+ * when /proc could not tell.
  */
-static long signal_leftovers(const struct config *cfg, const struct state *st, int sig, bool name)
+static long signal_leftovers(const struct config *cfg, const struct state *st, int sig,
+			     enum tally tally)
 {
 	struct table t;
 	size_t i;
 	long n = 0;
 	bool pid1 = st->self == 1;
 
+	if (pid1 && tally == TALLY_NONE) {
+		(void)kill(-1, sig); /* ESRCH: nobody is left */
+		return 0;
+	}
 	if (!proc_is_ours(st->self) || table_read(&t) < 0) {
 		/* Blind: PID 1 still reaches everyone; a subreaper, the
 		 * workload's process group, which outlives the workload. */
@@ -370,7 +385,7 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 		if (!pid1 && !signal_proc(p, sig))
 			continue;
 		n++;
-		if (name)
+		if (tally == TALLY_NAME)
 			name_killed(cfg, p);
 	}
 	table_free(&t);
@@ -403,9 +418,9 @@ static void pass_on(const struct config *cfg, const struct state *st, int sig)
 	sig = signals_rewrite(cfg, sig);
 	if (st->boot || sig <= 0)
 		return;
-	(void)signal_leftovers(cfg, st, sig, false);
+	(void)signal_leftovers(cfg, st, sig, TALLY_NONE);
 	if (signals_stop_request(sig))
-		(void)signal_leftovers(cfg, st, SIGCONT, false);
+		(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
 }
 
 /*
@@ -446,12 +461,12 @@ static void kill_leftovers(const struct config *cfg, struct state *st)
 
 	log_msg(LOG_WARN, "the grace period is over: SIGKILL to every %s",
 		sweeping ? "descendant" : "process");
-	n = signal_leftovers(cfg, st, SIGKILL, true);
+	n = signal_leftovers(cfg, st, SIGKILL, TALLY_NAME);
 	st->killed = n > 0 ? (unsigned long)n : 0;
 	for (sweep = 1; sweeping && sweep < KILL_SWEEPS; sweep++) {
 		if (wait_for_none(cfg, st, KILL_WAIT_MS / KILL_SWEEPS))
 			return;
-		(void)signal_leftovers(cfg, st, SIGKILL, false);
+		(void)signal_leftovers(cfg, st, SIGKILL, TALLY_NONE);
 	}
 	(void)wait_for_none(cfg, st, sweeping ? KILL_WAIT_MS / KILL_SWEEPS : KILL_WAIT_MS);
 }
@@ -471,8 +486,8 @@ void teardown(const struct config *cfg, struct state *st)
 		return;
 	if (!reap_all(cfg, st))
 		return; /* nobody left: the common case costs one wait */
-	n = signal_leftovers(cfg, st, SIGTERM, false);
-	(void)signal_leftovers(cfg, st, SIGCONT, false);
+	n = signal_leftovers(cfg, st, SIGTERM, TALLY_COUNT);
+	(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
 	st->uncounted = n < 0;
 	st->signalled = n > 0 ? (unsigned long)n : 0;
 	log_msg(LOG_INFO, "SIGTERM to every %s left; grace period %lu ms",

@@ -84,6 +84,6 @@ field() {
 	# child of the killed shell, so init reaps it)
 	local end=$((SECONDS + 10))
 	while kill -0 "$init" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do sleep 0.01; done
-	! kill -0 "$init" 2>/dev/null
+	! kill -0 "$init" 2>/dev/null || false
 	kill -KILL "$probe"
 }

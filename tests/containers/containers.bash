@@ -153,19 +153,27 @@ check_exit_status() {
 	[ "$status" -eq 138 ]
 }
 
-# The stop timeout is 30 s; the workload must be gone in a small part of it,
-# by its own exit after SIGTERM (status 0: a SIGKILL would give 137).
+# stop_gracefully CONTAINER MS: stop it with a 30 s timeout; it must be gone
+# within MS milliseconds, by its own exit with status 0 (a SIGKILL at the
+# end of the timeout would give 137).
+stop_gracefully() {
+	local t0 ms
+	t0=$(now_ms)
+	eng stop -t 30 "$1" >/dev/null
+	ms=$(($(now_ms) - t0))
+	echo "stop of $1 took $ms ms"
+	[ "$ms" -lt "$2" ]
+	run exit_code "$1"
+	echo "exit status of $1: $output"
+	[ "$output" = 0 ]
+}
+
+# SIGTERM reaches the workload, which exits well inside the timeout.
 check_stop() {
-	local name="stop-$ENGINE" t0 ms
+	local name="stop-$ENGINE"
 	start "$name" "$WORKLOAD_IMAGE" sigprobe
 	await_log "$name" ready
-	t0=$(now_ms)
-	eng stop -t 30 "$name" >/dev/null
-	ms=$(($(now_ms) - t0))
-	echo "stop took $ms ms"
-	[ "$ms" -lt 5000 ]
-	run exit_code "$name"
-	[ "$output" = 0 ]
+	stop_gracefully "$name" 5000
 	run eng logs "$name"
 	echo "logs: $output"
 	[[ "$output" == *"got 15"* ]]
@@ -175,16 +183,10 @@ check_stop() {
 # with a 500 ms SIGTERM handler, must get SIGTERM from sexton's teardown and
 # finish before the container ends; the status stays the workload's (0).
 check_stop_leftover() {
-	local name="leftover-$ENGINE" t0 ms
+	local name="leftover-$ENGINE"
 	start "$name" "$WORKLOAD_IMAGE" sh -c 'leftover -s -d 500 daemon; exec sigprobe'
 	await_log "$name" ready
-	t0=$(now_ms)
-	eng stop -t 30 "$name" >/dev/null
-	ms=$(($(now_ms) - t0))
-	echo "stop took $ms ms"
-	[ "$ms" -lt 10000 ]
-	run exit_code "$name"
-	[ "$output" = 0 ]
+	stop_gracefully "$name" 10000
 	run eng logs "$name"
 	echo "logs: $output"
 	grep -qx "daemon term" <<<"$output"

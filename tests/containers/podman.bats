@@ -123,20 +123,12 @@ kube_down() {
 }
 
 @test "podman kube play: stopping the app ends it gracefully, status 0 with -e 143; its teardown spares the neighbour" {
-	local t0 ms
 	teardown() { kube_down; }
 	run --separate-stderr eng kube play --network none "$POD"
 	echo "status $status; output: $output; stderr: $stderr"
 	[ "$status" -eq 0 ]
 	await_log sexton-pod-app ready
-	t0=$(now_ms)
-	eng stop -t 30 sexton-pod-app >/dev/null
-	ms=$(($(now_ms) - t0))
-	echo "stop took $ms ms"
-	[ "$ms" -lt 5000 ]
-	run exit_code sexton-pod-app
-	echo "app exit: $output"
-	[ "$output" = 0 ]
+	stop_gracefully sexton-pod-app 5000
 	# sexton, not PID 1 here, stopped its own leftover daemon in order...
 	run eng logs sexton-pod-app
 	echo "app logs: $output"
