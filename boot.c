@@ -62,26 +62,13 @@ static void mount_one(const char *type, const char *path, const char *parent,
 		      unsigned long flags, const char *data)
 {
 	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		log_msg(LOG_WARN, "cannot create '%s': %s", path, strerror(errno));
+		log_msg(LEVEL_WARN, "cannot create '%s': %s", path, strerror(errno));
 		return;
 	}
 	if (is_mount_point(path, parent))
 		return; /* the kernel (devtmpfs.mount) or an initramfs script did it */
 	if (mount(type, path, type, flags, data) < 0 && errno != EBUSY)
-		log_msg(LOG_WARN, "cannot mount %s on '%s': %s", type, path, strerror(errno));
-}
-
-/* fds 0-2 on the console, or /dev/null when there is none. */
-static void console_std_fds(void)
-{
-	int fd;
-
-	for (fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0)
-			continue;
-		if (open("/dev/console", O_RDWR | O_NOCTTY) < 0 && open("/dev/null", O_RDWR) < 0)
-			return;
-	}
+		log_msg(LEVEL_WARN, "cannot mount %s on '%s': %s", type, path, strerror(errno));
 }
 
 /* What a bare kernel leaves to init, before the workload starts. */
@@ -92,31 +79,14 @@ void boot_setup(void)
 	mount_one("proc", "/proc", "/", nosuid, NULL);
 	mount_one("sysfs", "/sys", "/", nosuid, NULL);
 	mount_one("devtmpfs", "/dev", "/", MS_NOSUID, "mode=0755");
-	console_std_fds();
+	child_std_fds("/dev/console");
 	mount_one("devpts", "/dev/pts", "/dev", MS_NOSUID | MS_NOEXEC, "gid=5,mode=0620,ptmxmode=0666");
 	mount_one("tmpfs", "/run", "/", MS_NOSUID | MS_NODEV, "mode=0755");
 	/* Ctrl-Alt-Del becomes SIGINT to PID 1, a reboot in order, not at once. */
 	if (reboot(RB_DISABLE_CAD) < 0)
 		/* EINVAL: a PID namespace (-B in a container); the keys are the host's */
-		log_msg(errno == EINVAL ? LOG_DEBUG : LOG_WARN, "cannot take over Ctrl-Alt-Del: %s",
+		log_msg(errno == EINVAL ? LEVEL_DEBUG : LEVEL_WARN, "cannot take over Ctrl-Alt-Del: %s",
 			strerror(errno));
-}
-
-/* BusyBox's convention: what halt, poweroff and reboot send to PID 1. */
-int boot_signal_action(int sig)
-{
-	switch (sig) {
-	case SIGUSR1:
-		return (int)RB_HALT_SYSTEM;
-	case SIGUSR2:
-	case SIGPWR:
-		return (int)RB_POWER_OFF;
-	case SIGTERM:
-	case SIGINT: /* Ctrl-Alt-Del */
-		return (int)RB_AUTOBOOT;
-	default:
-		return 0;
-	}
 }
 
 /* Decode the octal escapes of /proc/mounts (\040 for a space) in place. */
@@ -170,7 +140,7 @@ static void unmount_all(void)
 	while (n-- > 0)
 		if (umount2(mounts[n], 0) < 0 &&
 		    mount(NULL, mounts[n], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
-			log_msg(LOG_DEBUG, "cannot unmount '%s': %s", mounts[n], strerror(errno));
+			log_msg(LEVEL_DEBUG, "cannot unmount '%s': %s", mounts[n], strerror(errno));
 }
 
 static const char *action_name(int action)
@@ -193,14 +163,14 @@ static __attribute__((noreturn)) void reboot_from_child(const struct config *cfg
 	siginfo_t info;
 	pid_t pid;
 
-	log_msg(LOG_WARN, "%s", action_name(action));
+	log_msg(LEVEL_WARN, "%s", action_name(action));
 	pid = _Fork(); /* single-threaded: no atfork handlers to run */
 	if (pid == 0) {
 		(void)reboot(action); /* returns only on failure */
 		_exit(errno & 0xff);
 	}
 	if (pid < 0)
-		log_msg(LOG_WARN, "cannot fork to reboot: %s", strerror(errno));
+		log_msg(LEVEL_WARN, "cannot fork to reboot: %s", strerror(errno));
 	for (;;) {
 		if (signals_wait(NULL, &info) == SIGCHLD)
 			reap_all(cfg, st);
@@ -208,14 +178,11 @@ static __attribute__((noreturn)) void reboot_from_child(const struct config *cfg
 }
 
 /*
- * The end of every boot: the teardown (SIGTERM and SIGCONT to every process,
- * a wait only while something is alive, SIGKILL at the end of the grace
- * period), then save the file systems and reboot(2). Never returns.
+ * The end of every boot, after the teardown has emptied the system: save
+ * the file systems and reboot(2). Never returns.
  */
 void boot_shutdown(const struct config *cfg, struct state *st, int action)
 {
-	log_msg(LOG_INFO, "shutting down");
-	teardown(cfg, st);
 	sync();
 	/* Only the kernel's own init owns the file systems: a forced -B in a
 	 * container must not remount the host's root read-only. */

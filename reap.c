@@ -9,30 +9,21 @@
 #include "sexton.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The command name of a zombie, from /proc/PID/comm while it still exists. */
-static void read_comm(pid_t pid, char *name, size_t size)
+/* How a wait status ended a process, for every line that says so. Returned
+ * by value: an out-parameter would cost each caller a stack canary. */
+struct ending reap_ending(int status)
 {
-	char path[32];
-	ssize_t len;
-	int fd;
+	struct ending e = { "exited with status", WEXITSTATUS(status) };
 
-	name[0] = '\0';
-	proc_path(path, pid, "comm");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return; /* no /proc, or the process is gone: the pid alone will do */
-	len = read(fd, name, size - 1);
-	(void)close(fd); /* read-only: nothing to lose */
-	if (len <= 0)
-		return;
-	if (name[len - 1] == '\n')
-		len--;
-	name[len] = '\0';
+	if (WIFSIGNALED(status)) {
+		e.how = "killed by signal";
+		e.n = WTERMSIG(status);
+	}
+	return e;
 }
 
 /*
@@ -49,7 +40,7 @@ static pid_t wait_next(const struct config *cfg, const struct state *st, int *st
 		memset(&info, 0, sizeof(info));
 		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid > 0) {
 			if (info.si_pid != st->child)
-				read_comm(info.si_pid, name, size);
+				proc_comm(info.si_pid, name, size);
 			return waitpid(info.si_pid, status, WNOHANG);
 		}
 	}
@@ -59,41 +50,38 @@ static pid_t wait_next(const struct config *cfg, const struct state *st, int *st
 
 static void child_changed(struct state *st, int status)
 {
+	struct ending e;
+
 	if (WIFSTOPPED(status)) {
 		st->child_stopped = true;
 		st->stop_signal = WSTOPSIG(status);
-		log_msg(LOG_DEBUG, "child %d stopped by signal %d", st->child, WSTOPSIG(status));
+		log_msg(LEVEL_DEBUG, "child %d stopped by signal %d", st->child, WSTOPSIG(status));
 	} else if (WIFCONTINUED(status)) {
 		st->child_stopped = false;
-		log_msg(LOG_DEBUG, "child %d continued", st->child);
+		log_msg(LEVEL_DEBUG, "child %d continued", st->child);
 	} else {
 		st->child_alive = false;
 		st->child_stopped = false;
 		st->child_status = status;
-		if (WIFSIGNALED(status))
-			log_msg(LOG_INFO, "child %d killed by signal %d", st->child, WTERMSIG(status));
-		else
-			log_msg(LOG_INFO, "child %d exited with status %d", st->child,
-				WEXITSTATUS(status));
+		e = reap_ending(status);
+		log_msg(LEVEL_INFO, "child %d %s %d", st->child, e.how, e.n);
 	}
 }
 
 static void orphan_reaped(const struct config *cfg, struct state *st, pid_t pid, int status,
 			  const char *name)
 {
-	int level = cfg->warn_orphans ? LOG_WARN : LOG_DEBUG;
-	const char *how;
-	int code;
+	int level = cfg->warn_orphans ? LEVEL_WARN : LEVEL_DEBUG;
+	struct ending e;
 
 	st->orphans++;
 	if (!log_enabled(level))
 		return; /* the common case, once per orphan: keep it cheap */
-	how = WIFSIGNALED(status) ? "killed by signal" : "exit status";
-	code = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+	e = reap_ending(status);
 	if (name[0] != '\0')
-		log_msg(level, "reaped zombie %d '%s' (%s %d)", pid, name, how, code);
+		log_msg(level, "reaped zombie %d '%s' (%s %d)", pid, name, e.how, e.n);
 	else
-		log_msg(level, "reaped zombie %d (%s %d)", pid, how, code);
+		log_msg(level, "reaped zombie %d (%s %d)", pid, e.how, e.n);
 }
 
 /*
@@ -137,7 +125,7 @@ bool reap_all(const struct config *cfg, struct state *st)
 				continue;
 			if (errno == ECHILD)
 				return false;
-			log_msg(LOG_WARN, "waitpid failed: %s", strerror(errno));
+			log_msg(LEVEL_WARN, "waitpid failed: %s", strerror(errno));
 			return true;
 		}
 		if (pid == st->child)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sexton: a minimal init for containers. Shared types of init.c, signals.c,
- * reap.c, teardown.c and boot.c.
+ * sexton: a minimal init for containers. The types every file shares, and
+ * each file's exports, listed from the bottom of the program up: a file may
+ * call only what is declared above its own section (tests/layout.bats checks
+ * the object files for it).
  */
 #ifndef SEXTON_H
 #define SEXTON_H
@@ -33,11 +35,17 @@ enum {
 	EXIT_SIGNAL_BASE = 128,     /* the workload was killed by signal N: 128 + N */
 };
 
+/*
+ * Log levels; the verbosity prints a line whose level is at most its own.
+ * LEVEL_ERROR is printed at every verbosity, 0 included: it explains a 125,
+ * 126 or 127, or is boot mode's word on the console. 0 silences warnings,
+ * never the reason a container failed.
+ */
 enum log_level {
-	LOG_SILENT = 0,
-	LOG_WARN = 1,
-	LOG_INFO = 2,
-	LOG_DEBUG = 3,
+	LEVEL_ERROR = 0,
+	LEVEL_WARN = 1,
+	LEVEL_INFO = 2,
+	LEVEL_DEBUG = 3,
 };
 
 enum mode {
@@ -61,6 +69,7 @@ struct config {
 	int boot_action;               /* -a: RB_POWER_OFF, RB_AUTOBOOT or RB_HALT_SYSTEM */
 	long grace_ms;                 /* -t: how long the teardown's SIGTERM may take before SIGKILL */
 	int verbosity;                 /* enum log_level */
+	int verbose;                   /* -v given this many times: counts up from LEVEL_WARN */
 	int pdeath_signal;             /* -p: 0 when not asked for */
 	bool subreaper;                /* -s or TINI_SUBREAPER / SEXTON_SUBREAPER */
 	bool group;                    /* -g: signal the child's whole process group */
@@ -86,10 +95,18 @@ enum tty_mode {
 	TTY_ACQUIRE,     /* a terminal that is nobody's controlling terminal: make it the child's */
 };
 
+/* Where sexton is in its life; signals_route() decides by it. */
+enum phase {
+	PHASE_STARTING,  /* before the workload exists: a fatal error may still exit */
+	PHASE_SERVING,   /* the workload runs (or -P pauses): signals go to it */
+	PHASE_TEARDOWN,  /* the workload is gone: signals go to what it left behind */
+};
+
 /* Runtime state: one instance, owned by main. */
 struct state {
 	pid_t self;                /* sexton's own pid, to recognise signals it caused itself */
 	bool boot;                 /* the kernel's own init: never exit, shut down instead */
+	enum phase phase;
 	int shutdown_action;       /* boot mode: a shutdown was asked for by this signal's action */
 	pid_t child;               /* the workload; 0 before the fork */
 	bool child_alive;
@@ -107,43 +124,108 @@ struct state {
 	bool uncounted;            /* no /proc of this namespace: the leftovers were not counted */
 };
 
+/* ---- num.c: decimal numbers in and out ---------------------------------- */
+int num_uint(const char *text, unsigned max, unsigned *out);
+unsigned long long num_take(const char **p);
+char *num_put(char *p, unsigned long long v, unsigned base);
+
+/* ---- log.c: the logger -------------------------------------------------- */
+void log_set_level(int level);
+bool log_enabled(int level);
+void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- proc.c: the /proc snapshot and the descendant walk ----------------- */
+
+/* One process, as its /proc/PID/stat read. */
+struct proc {
+	pid_t pid;
+	pid_t ppid;
+	unsigned long long start;  /* start time after boot: with the pid, who it is */
+	char state;                /* R, S, D, T, Z, ... */
+	signed char mark;          /* sexton's descendant: 0 not known yet, 1 yes, -1 no */
+	char comm[18];
+};
+
+/* Every process of /proc, in memory of its own, indexed by pid. */
+struct proc_table {
+	struct proc *procs;
+	size_t n, cap;
+	int *index; /* entry + 1 per slot, 0 free; slots: a power of two */
+	size_t slots;
+};
+
+void proc_path(char buf[static 32], pid_t pid, const char *leaf);
+void proc_comm(pid_t pid, char *name, size_t size);
+int proc_stat(pid_t pid, struct proc *out);
+bool proc_is_ours(pid_t self);
+int proc_snapshot(struct proc_table *t);
+void proc_free(struct proc_table *t);
+bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self);
+
+/* ---- reap.c: waiting for children --------------------------------------- */
+
+/* How a wait status ended a process: "killed by signal" 9, "exited with status" 3. */
+struct ending {
+	const char *how;
+	int n;
+};
+
+struct ending reap_ending(int status);
+bool reap_all(const struct config *cfg, struct state *st);
+void reap_child_state(struct state *st);
+int reap_exit_status(const struct config *cfg, const struct state *st);
+
+/* ---- signals.c: the mask, the wait, the names, and where a signal goes -- */
+
 /* Kernel signal set, as rt_sigprocmask(2) takes it: libc's sigset_t refuses 32..34. */
 struct ksigset {
 	unsigned long bits[SIG_MAX / (8 * sizeof(unsigned long))];
 };
 
-/* init.c */
-void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bool log_enabled(int level);
-enum parse_result config_parse(struct config *cfg, int argc, char **argv);
-int config_uint(const char *text, unsigned max, unsigned *out);
-int config_seconds(const char *text, long *ms);
+/* Where one signal goes: signals_route()'s verdict. */
+enum route_to {
+	ROUTE_DROP,       /* nowhere: rewritten to 0, sexton's own, or nobody to take it */
+	ROUTE_REAP,       /* SIGCHLD: wait for every child that has something to report */
+	ROUTE_CHILD,      /* the workload, or its process group with -g */
+	ROUTE_LEFTOVERS,  /* what the workload left behind (the teardown) */
+	ROUTE_SHUTDOWN,   /* boot mode: shut the machine down with .action */
+	ROUTE_END_PAUSE,  /* -P: the pause is over */
+};
 
-/* signals.c */
+struct route {
+	enum route_to to;
+	int sig;      /* the signal to send, -r applied */
+	bool wake;    /* a stop request: a stopped receiver also gets SIGCONT */
+	int action;   /* ROUTE_SHUTDOWN: reboot(2)'s command */
+};
+
 int signals_parse(const char *text);
 const char *signals_name(int sig, char buf[static 16]);
 int signals_setup(struct state *st);
 void signals_restore_in_child(const struct state *st);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
-bool signals_self_inflicted(const struct state *st, const siginfo_t *info);
-bool signals_stop_request(int sig);
-int signals_rewrite(const struct config *cfg, int sig);
-void signals_forward(const struct config *cfg, struct state *st, int sig);
+struct route signals_route(const struct config *cfg, const struct state *st,
+			   const siginfo_t *info);
+void signals_to_child(const struct config *cfg, struct state *st, const struct route *r);
 
-/* reap.c */
-bool reap_all(const struct config *cfg, struct state *st);
-void reap_child_state(struct state *st);
-int reap_exit_status(const struct config *cfg, const struct state *st);
+/* ---- child.c: the workload's start and its job control ------------------ */
+void child_std_fds(const char *device);
+int child_prepare(const struct config *cfg, struct state *st, pid_t parent);
+int child_spawn(const struct config *cfg, struct state *st);
+void child_job_control(struct state *st);
 
-/* teardown.c */
-void proc_path(char buf[static 32], pid_t pid, const char *leaf);
+/* ---- teardown.c: stopping what the workload left behind ----------------- */
 void teardown(const struct config *cfg, struct state *st);
 
-/* boot.c */
+/* ---- boot.c: the kernel's own init -------------------------------------- */
 bool boot_detect(const struct config *cfg);
 void boot_setup(void);
-int boot_signal_action(int sig);
 void boot_shutdown(const struct config *cfg, struct state *st, int action)
 	__attribute__((noreturn));
+
+/* ---- config.c: options, environment, help ------------------------------- */
+enum parse_result config_parse(struct config *cfg, int argc, char **argv);
+int config_seconds(const char *text, long *ms);
+int config_answer(enum parse_result parsed);
 
 #endif

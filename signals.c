@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Signal set-up and forwarding.
+ * Signals: the mask, the wait, the names, and where each signal goes.
  *
  * sexton installs no signal handler. Every signal it can block stays blocked
  * from the start, and the main loop takes them one at a time with
@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,7 +48,7 @@ int signals_setup(struct state *st)
 
 	ksig_fill(&all);
 	if (ksig_setmask(&all) < 0) {
-		log_msg(LOG_WARN, "cannot block signals: %s", strerror(errno));
+		log_msg(LEVEL_ERROR, "cannot block signals: %s", strerror(errno));
 		return -1;
 	}
 	/*
@@ -56,7 +57,7 @@ int signals_setup(struct state *st)
 	 * back in the child (signals_restore_in_child).
 	 */
 	if (sigaction(SIGCHLD, NULL, &sa) < 0) {
-		log_msg(LOG_WARN, "cannot read the SIGCHLD disposition: %s", strerror(errno));
+		log_msg(LEVEL_ERROR, "cannot read the SIGCHLD disposition: %s", strerror(errno));
 		return -1;
 	}
 	if (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT)) {
@@ -64,7 +65,7 @@ int signals_setup(struct state *st)
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = SIG_DFL;
 		if (sigaction(SIGCHLD, &sa, NULL) < 0) {
-			log_msg(LOG_WARN, "cannot reset SIGCHLD: %s", strerror(errno));
+			log_msg(LEVEL_ERROR, "cannot reset SIGCHLD: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -114,15 +115,91 @@ int signals_wait(const struct timespec *timeout, siginfo_t *info)
  * exec'd (a shell that ran `kill $$; exec sexton ...`) and is meant for the
  * workload.
  */
-bool signals_self_inflicted(const struct state *st, const siginfo_t *info)
+static bool self_inflicted(const struct state *st, const siginfo_t *info)
 {
 	return (info->si_signo == SIGPIPE || info->si_signo == SIGXFSZ) &&
 	       info->si_code == SI_USER && info->si_pid == st->self;
 }
 
-bool signals_stop_request(int sig)
+/* A signal that asks a process to stop: one that is stopped needs SIGCONT to act on it. */
+static bool stop_request(int sig)
 {
 	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+}
+
+/* BusyBox's convention: what halt, poweroff and reboot send to PID 1. */
+static const struct {
+	unsigned char sig;
+	unsigned action; /* reboot(2)'s command */
+} boot_signals[] = {
+	{ SIGUSR1, RB_HALT_SYSTEM }, { SIGUSR2, RB_POWER_OFF }, { SIGPWR, RB_POWER_OFF },
+	{ SIGTERM, RB_AUTOBOOT },
+	{ SIGINT, RB_AUTOBOOT }, /* Ctrl-Alt-Del, once boot mode has taken it over */
+};
+
+static int boot_action(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++)
+		if (boot_signals[i].sig == sig)
+			return (int)boot_signals[i].action;
+	return 0;
+}
+
+/* -r: the signal to send for sig; 0 drops it. */
+static int rewrite(const struct config *cfg, int sig)
+{
+	if (sig <= 0 || sig > SIG_MAX || cfg->rewrite[sig] == 0)
+		return sig;
+	return cfg->rewrite[sig] < 0 ? 0 : cfg->rewrite[sig];
+}
+
+/*
+ * Where a signal goes: the one place that decides, for the serve loop, the
+ * teardown and boot mode alike. SIGCHLD is sexton's own (reap, never
+ * forward); in boot mode the shutdown signals are requests to sexton; -P
+ * has no workload, so only its end matters; everything else is rewritten as
+ * -r says and goes to the workload while it runs, to what it left behind
+ * once it is gone. A stopped process cannot act on a stop request until it
+ * runs again: such a request carries wake, so that it is followed by
+ * SIGCONT, as systemd does; otherwise `docker stop` on a stopped container
+ * would always end in SIGKILL.
+ */
+struct route signals_route(const struct config *cfg, const struct state *st,
+			   const siginfo_t *info)
+{
+	struct route r = { ROUTE_DROP, info->si_signo, false, 0 };
+
+	if (r.sig == SIGCHLD) {
+		r.to = ROUTE_REAP;
+		return r;
+	}
+	if (self_inflicted(st, info))
+		return r;
+	if (st->boot) {
+		if (st->phase == PHASE_TEARDOWN)
+			return r; /* the machine is on its way down already */
+		r.action = boot_action(r.sig);
+		if (r.action != 0) {
+			r.to = ROUTE_SHUTDOWN;
+			return r;
+		}
+	}
+	if (cfg->pause && st->phase != PHASE_TEARDOWN) {
+		/* as for the Kubernetes pause container */
+		if (r.sig == SIGTERM || r.sig == SIGINT)
+			r.to = ROUTE_END_PAUSE;
+		return r;
+	}
+	r.sig = rewrite(cfg, r.sig);
+	if (r.sig != info->si_signo)
+		log_msg(LEVEL_DEBUG, "-r: signal %d becomes %d (0: dropped)", info->si_signo, r.sig);
+	if (r.sig == 0)
+		return r;
+	r.to = st->phase == PHASE_TEARDOWN ? ROUTE_LEFTOVERS : ROUTE_CHILD;
+	r.wake = stop_request(r.sig);
+	return r;
 }
 
 static void send_to_child(const struct config *cfg, const struct state *st, int sig)
@@ -137,38 +214,28 @@ static void send_to_child(const struct config *cfg, const struct state *st, int 
 		return;
 	if (kill(st->child, sig) == 0 || errno == ESRCH)
 		return; /* ESRCH: the child is already gone; its SIGCHLD is on the way */
-	log_msg(LOG_WARN, "cannot forward %s to %d: %s", signals_name(sig, name), st->child,
+	log_msg(LEVEL_WARN, "cannot forward %s to %d: %s", signals_name(sig, name), st->child,
 		strerror(errno));
 }
 
-/* -r: the signal to send for sig; 0 drops it. */
-int signals_rewrite(const struct config *cfg, int sig)
-{
-	if (sig <= 0 || sig > SIG_MAX || cfg->rewrite[sig] == 0)
-		return sig;
-	return cfg->rewrite[sig] < 0 ? 0 : cfg->rewrite[sig];
-}
-
-/*
- * Pass a signal on to the workload (or its process group with -g); the
- * caller has applied -r already. A stopped
- * workload cannot act on SIGTERM and friends until it runs again, so follow
- * those with SIGCONT, as systemd does; otherwise `docker stop` on a stopped
- * container always ends in SIGKILL.
- */
-void signals_forward(const struct config *cfg, struct state *st, int sig)
+/* ROUTE_CHILD: deliver r to the workload, or its process group with -g. */
+void signals_to_child(const struct config *cfg, struct state *st, const struct route *r)
 {
 	char name[16];
 
+	/* Whether the child is stopped right now: SIGTERM (15) is dequeued
+	 * before the SIGCHLD (17) that would say so. */
+	if (r->wake)
+		reap_child_state(st);
 	if (!st->child_alive)
 		return;
-	send_to_child(cfg, st, sig);
-	if (log_enabled(LOG_DEBUG)) /* naming the signal costs more than sending it */
-		log_msg(LOG_DEBUG, "forwarded %s to %s%d", signals_name(sig, name),
+	send_to_child(cfg, st, r->sig);
+	if (log_enabled(LEVEL_DEBUG)) /* naming the signal costs more than sending it */
+		log_msg(LEVEL_DEBUG, "forwarded %s to %s%d", signals_name(r->sig, name),
 			cfg->group ? "group " : "", st->child);
-	if (st->child_stopped && signals_stop_request(sig)) {
+	if (r->wake && st->child_stopped) {
 		send_to_child(cfg, st, SIGCONT);
-		log_msg(LOG_DEBUG, "the child was stopped: sent SIGCONT after signal %d", sig);
+		log_msg(LEVEL_DEBUG, "the child was stopped: sent SIGCONT after signal %d", r->sig);
 	}
 }
 
@@ -216,7 +283,7 @@ static int parse_realtime(const char *rest, int base, char sign)
 
 	if (*rest == '\0')
 		return base;
-	if (*rest != sign || config_uint(rest + 1, RT_LAST - RT_FIRST, &n) < 0)
+	if (*rest != sign || num_uint(rest + 1, RT_LAST - RT_FIRST, &n) < 0)
 		return -1;
 	return sign == '+' ? base + (int)n : base - (int)n;
 }
@@ -228,7 +295,7 @@ int signals_parse(const char *text)
 	unsigned n;
 
 	if (text[0] >= '0' && text[0] <= '9')
-		return config_uint(text, SIG_MAX, &n) < 0 || n == 0 ? -1 : (int)n;
+		return num_uint(text, SIG_MAX, &n) < 0 || n == 0 ? -1 : (int)n;
 	if (name_equal(text, "SIG", 3))
 		text += 3;
 	len = strlen(text);
@@ -240,20 +307,6 @@ int signals_parse(const char *text)
 		if (strlen(signal_names[i].name) == len && name_equal(text, signal_names[i].name, len))
 			return signal_names[i].sig;
 	return -1;
-}
-
-static char *put_uint(char *p, unsigned v)
-{
-	char digits[10];
-	int n = 0;
-
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n > 0)
-		*p++ = digits[--n];
-	*p = '\0';
-	return p;
 }
 
 /* "SIGTERM", "SIGRTMIN+3", or "signal 99" for logs. */
@@ -271,7 +324,7 @@ const char *signals_name(int sig, char buf[static 16])
 	}
 	if (sig >= RT_FIRST && sig <= RT_LAST) {
 		memcpy(buf, "SIGRTMIN+", 10);
-		put_uint(buf + 9, (unsigned)(sig - RT_FIRST));
+		(void)num_put(buf + 9, (unsigned long long)(sig - RT_FIRST), 10);
 		return buf;
 	}
 	memcpy(buf, "signal ", 8);
@@ -279,6 +332,6 @@ const char *signals_name(int sig, char buf[static 16])
 	if (sig < 0 || sig > 99999999)
 		memcpy(buf + 7, "?", 2);
 	else
-		put_uint(buf + 7, (unsigned)sig);
+		(void)num_put(buf + 7, (unsigned long long)sig, 10);
 	return buf;
 }

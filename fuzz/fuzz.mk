@@ -26,10 +26,9 @@ sanitize: sexton-asan
 sexton-asan: $(SRCS) sexton.h Makefile fuzz/fuzz.mk .commit
 	$(FUZZ_CC) $(WARN) $(DEBUG_DEFS) $(SAN_FLAGS) -o $@ $(SRCS)
 
-# -Dmain=sexton_main leaves libFuzzer its main; the renamed function has no
-# prototype, which only -Wmissing-prototypes minds.
-FUZZ_BUILD := $(WARN) -Wno-missing-prototypes -D_GNU_SOURCE -Dmain=sexton_main -g -O1
-FUZZ_SRCS := fuzz/fuzz_parse.c $(SRCS)
+# Every file but init.c: libFuzzer brings its own main.
+FUZZ_BUILD := $(WARN) -D_GNU_SOURCE -g -O1
+FUZZ_SRCS := fuzz/fuzz_parse.c $(filter-out init.c,$(SRCS))
 
 fuzz/fuzz-parse: $(FUZZ_SRCS) sexton.h Makefile fuzz/fuzz.mk
 	$(FUZZ_CC) $(FUZZ_BUILD) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

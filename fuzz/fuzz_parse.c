@@ -2,11 +2,13 @@
 /*
  * libFuzzer harness for everything sexton parses before it forks: the
  * command line and the environment (config_parse), signal names and numbers
- * (signals_parse, signals_name), strict decimals (config_uint) and the exit
- * status that -e rewrites (reap_exit_status).
+ * (signals_parse, signals_name), strict decimals (num_uint), where -r sends
+ * a signal (signals_route) and the exit status that -e rewrites
+ * (reap_exit_status).
  *
- * init.c is compiled with -Dmain=sexton_main, so nothing here can fork, exec
- * or exit: every function under test only reads its input and fills structs.
+ * Every file but init.c is linked in, so there is no main of sexton's and
+ * nothing here can fork, exec or exit: every function under test only reads
+ * its input and fills structs.
  *
  * Input layout, so that short inputs still reach every parser:
  *   byte 0      bit N set: environment variable env_names[N] exists
@@ -108,12 +110,12 @@ static void check_uint(const char *text)
 
 	for (i = 0; i < sizeof(maxima) / sizeof(maxima[0]); i++) {
 		v = 12345;
-		if (config_uint(text, maxima[i], &v) == 0)
+		if (num_uint(text, maxima[i], &v) == 0)
 			check(v <= maxima[i] && text[0] >= '0' && text[0] <= '9');
 		else
 			check(v == 12345); /* a failed parse leaves the output alone */
 	}
-	if (config_uint(text, 4294967295u, &v) == 0)
+	if (num_uint(text, 4294967295u, &v) == 0)
 		check_name((int)v);
 }
 
@@ -128,6 +130,31 @@ static void check_seconds(const char *text)
 		check(ms == -5);
 }
 
+/*
+ * Where a signal goes while a workload runs: a real signal or nowhere, and
+ * SIGCHLD always reaped, never forwarded.
+ */
+static void check_route(const struct config *cfg, int sig)
+{
+	struct state st;
+	struct route r;
+	siginfo_t info;
+
+	memset(&st, 0, sizeof(st));
+	memset(&info, 0, sizeof(info));
+	st.self = 1;
+	st.phase = PHASE_SERVING;
+	st.child_alive = true;
+	info.si_signo = sig;
+	r = signals_route(cfg, &st, &info);
+	check(r.to >= ROUTE_DROP && r.to <= ROUTE_END_PAUSE);
+	check(r.sig >= 0 && r.sig <= SIG_MAX);
+	check((sig == SIGCHLD) == (r.to == ROUTE_REAP));
+	check(r.to != ROUTE_CHILD || r.sig != 0);
+	check(r.to != ROUTE_LEFTOVERS);
+	check(!cfg->pause || r.to != ROUTE_CHILD);
+}
+
 /* -r rules: targets are 0..64 or "drop"; what sexton never forwards has none. */
 static void check_rewrite(const struct config *cfg)
 {
@@ -137,11 +164,8 @@ static void check_rewrite(const struct config *cfg)
 		check(cfg->rewrite[sig] >= -1 && cfg->rewrite[sig] <= SIG_MAX);
 	check(cfg->rewrite[0] == 0 && cfg->rewrite[SIGKILL] == 0 && cfg->rewrite[SIGSTOP] == 0 &&
 	      cfg->rewrite[SIGCHLD] == 0);
-	for (sig = 0; sig <= SIG_MAX + 1; sig++) {
-		int to = signals_rewrite(cfg, sig);
-
-		check(to >= 0 && to <= SIG_MAX + 1);
-	}
+	for (sig = 1; sig <= SIG_MAX; sig++)
+		check_route(cfg, sig);
 }
 
 /* What config_parse promises about a config it accepted. */
@@ -159,7 +183,7 @@ static void check_config(const struct config *cfg, enum parse_result r, char **a
 	check(cfg->grace_ms >= 0 && cfg->grace_ms <= 1000000000L);
 	check(!cfg->pause || cfg->argv == NULL);
 	check_rewrite(cfg);
-	check(cfg->verbosity >= LOG_SILENT && cfg->verbosity <= LOG_DEBUG);
+	check(cfg->verbosity >= LEVEL_ERROR && cfg->verbosity <= LEVEL_DEBUG);
 	check(cfg->pdeath_signal >= 0 && cfg->pdeath_signal <= SIG_MAX);
 }
 

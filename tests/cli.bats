@@ -150,9 +150,17 @@ load common
 	[ -z "$stderr" ]
 	run --separate-stderr env SEXTON_VERBOSITY=0 "$SEXTON" -v true
 	[[ "$stderr" == *"started 'true'"* ]]
-	run -127 --separate-stderr env SEXTON_VERBOSITY=0 "$SEXTON" no-such-program
-	[ "$status" -eq 127 ]
-	[ -z "$stderr" ]
+}
+
+@test "verbosity 0 silences warnings, never the line that explains a 125, 126 or 127" {
+	run -127 --separate-stderr env TINI_VERBOSITY=0 "$SEXTON" no-such-program
+	[ "$stderr" = "sexton: cannot run 'no-such-program': No such file or directory" ]
+	run -126 --separate-stderr env SEXTON_VERBOSITY=0 "$SEXTON" /
+	[ "$stderr" = "sexton: cannot run '/': Permission denied" ]
+	run -125 --separate-stderr env SEXTON_VERBOSITY=0 "$SEXTON" -t x true
+	[ "$stderr" = "sexton: invalid grace period 'x' for -t: expected seconds, e.g. 2.5" ]
+	run -125 --separate-stderr env SEXTON_VERBOSITY=0 "$SEXTON" -Z true
+	[ "$stderr" = "sexton: unknown option '-Z' (see sexton -h)" ]
 }
 
 @test "every option that -h lists is in the README and the man page" {

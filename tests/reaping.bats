@@ -44,7 +44,7 @@ load common
 	run --separate-stderr pid1 "$SEXTON" -w orphans 3
 	[ "$status" -eq 0 ]
 	[ "$output" = "reaped 3" ]
-	[ "$(grep -c "^sexton: reaped zombie [0-9]* 'orphan-probe' (exit status 0)$" <<<"$stderr")" -eq 3 ] ||
+	[ "$(grep -c "^sexton: reaped zombie [0-9]* 'orphan-probe' (exited with status 0)$" <<<"$stderr")" -eq 3 ] ||
 		{ echo "$stderr"; false; }
 }
 

@@ -34,7 +34,7 @@ static_sexton_only() {
 	echo "$output / $stderr"
 	[ "$status" -eq 0 ]
 	[ "$output" = "made 20 eagain 0" ]
-	[ "$(grep -c '^sexton: reaped zombie [0-9]* (exit status 0)$' <<<"$stderr")" -eq 20 ]
+	[ "$(grep -c '^sexton: reaped zombie [0-9]* (exited with status 0)$' <<<"$stderr")" -eq 20 ]
 	[ "$(wc -l <<<"$stderr")" -eq 20 ]
 }
 

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The workload's start: what sexton sets up before the fork (its signal
+ * mask, the parent-death signal, the subreaper flag, which terminal the
+ * child gets), the fork, the child's side up to execve(2) with its own PATH
+ * search, and job control for a workload that stops for the terminal.
+ */
+#include "sexton.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+/*
+ * fds 0-2 must exist before sexton opens anything, or a later open() would
+ * become someone's stdout; the workload inherits them too. A missing one is
+ * pointed at device (the console in boot mode), else at /dev/null.
+ */
+void child_std_fds(const char *device)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* lands on the lowest free number, which is fd itself */
+		if (open(device, O_RDWR | O_NOCTTY) < 0 && open("/dev/null", O_RDWR) < 0)
+			return; /* no /dev/null: nothing better to do, and nobody to tell */
+	}
+}
+
+/*
+ * Which terminal, if any, the child should take. Only a terminal that is
+ * sexton's controlling terminal with sexton in the foreground is handed on:
+ * an init started in the background must not steal the terminal from the
+ * shell. A terminal on stdin that is not sexton's controlling terminal (a
+ * boot console is nobody's) becomes the child's own.
+ *
+ * As PID 1 of a namespace made by `unshare --fork`, sexton's group and the
+ * foreground group both belong to the parent namespace and both read as 0:
+ * sexton cannot tell them apart and takes the common case, the foreground.
+ * Under docker and podman sexton leads a session of its own, so it can.
+ */
+static void tty_probe(struct state *st)
+{
+	int fd;
+
+	st->tty = TTY_NONE;
+	for (fd = 0; fd <= 2; fd++) {
+		if (tcgetsid(fd) < 0)
+			continue; /* not a terminal, or not our controlling one */
+		if (tcgetpgrp(fd) == getpgrp()) {
+			st->tty = TTY_FOREGROUND;
+			st->tty_fd = fd;
+		}
+		return;
+	}
+	if (isatty(STDIN_FILENO)) {
+		st->tty = TTY_ACQUIRE;
+		st->tty_fd = STDIN_FILENO;
+	}
+}
+
+/*
+ * -p: ask for a signal when the parent dies. If the parent died before the
+ * prctl took effect, the kernel will never send it: act on it now, by
+ * queueing it for the child like any other signal.
+ */
+static int pdeath_setup(const struct config *cfg, struct state *st, pid_t parent)
+{
+	if (cfg->pdeath_signal == 0)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, cfg->pdeath_signal) < 0) {
+		log_msg(LEVEL_ERROR, "cannot set the parent-death signal: %s", strerror(errno));
+		return -1;
+	}
+	if (getppid() == parent)
+		return 0;
+	if (cfg->pdeath_signal == SIGKILL)
+		(void)kill(getpid(), SIGKILL); /* cannot be blocked: ends sexton here */
+	st->pending_signal = cfg->pdeath_signal;
+	return 0;
+}
+
+/*
+ * Outside PID 1, orphans go to the nearest subreaper or to the real init; as
+ * a subreaper, sexton gets its own subtree's orphans and reaps them. The prctl
+ * needs no privilege; qemu-user answers EINVAL, so failing only warns.
+ */
+static void subreaper_setup(const struct config *cfg, const struct state *st)
+{
+	if (st->self == 1 && !cfg->subreaper)
+		return;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_msg(LEVEL_WARN, "cannot become a child subreaper, orphans will not be reaped: %s",
+			strerror(errno));
+}
+
+/* Everything before the fork; any failure here is fatal. */
+int child_prepare(const struct config *cfg, struct state *st, pid_t parent)
+{
+	st->self = getpid();
+	if (signals_setup(st) < 0)
+		return -1;
+	if (pdeath_setup(cfg, st, parent) < 0)
+		return -1;
+	subreaper_setup(cfg, st);
+	tty_probe(st);
+	return 0;
+}
+
+/* execve() of dir/name; errno as execve left it. */
+static void exec_in(const char *dir, size_t dirlen, char **argv)
+{
+	char path[4096];
+	size_t len = strlen(argv[0]);
+
+	if (dirlen + len + 2 > sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return;
+	}
+	memcpy(path, dir, dirlen);
+	path[dirlen] = '/';
+	memcpy(path + dirlen + 1, argv[0], len + 1);
+	/* an empty PATH entry means the working directory */
+	(void)execve(dirlen != 0 ? path : path + 1, argv, environ);
+}
+
+/*
+ * execvp(3), but the same with every libc: glibc's runs a file of no known
+ * format through /bin/sh, musl's does not. sexton never does, so such a file
+ * is always an error (126), not a shell script by accident. Returns errno.
+ */
+static int exec_program(char **argv)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	int err = ENOENT;
+
+	if (argv[0][0] == '\0')
+		return ENOENT;
+	if (strchr(argv[0], '/') != NULL) {
+		(void)execve(argv[0], argv, environ);
+		return errno;
+	}
+	if (path == NULL)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (dir = path;; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		exec_in(dir, (size_t)(end - dir), argv);
+		if (errno == EACCES)
+			err = EACCES; /* remember it, but a later entry may still work */
+		else if (errno != ENOENT && errno != ENOTDIR && errno != ENAMETOOLONG)
+			return errno;
+		if (*end == '\0')
+			return err;
+	}
+}
+
+/*
+ * The child, from fork to exec. Only async-signal-safe calls: sexton is
+ * single-threaded, but this keeps it honest. Signals are still blocked here,
+ * so tcsetpgrp() from what is still a background group raises no SIGTTOU.
+ */
+static void child_exec(const struct config *cfg, const struct state *st)
+{
+	int err;
+
+	if (st->tty == TTY_ACQUIRE) {
+		/* A session of its own, with the console as its controlling terminal.
+		 * TIOCSCTTY with 0 steals no terminal that belongs to another session. */
+		(void)setsid();
+		(void)ioctl(st->tty_fd, TIOCSCTTY, 0);
+	} else {
+		(void)setpgid(0, 0); /* the parent does the same; one of them wins */
+		if (st->tty == TTY_FOREGROUND)
+			(void)tcsetpgrp(st->tty_fd, getpid()); /* a lost terminal is not fatal */
+	}
+	signals_restore_in_child(st);
+	err = exec_program(cfg->argv);
+	log_msg(LEVEL_ERROR, "cannot run '%s': %s", cfg->argv[0], strerror(err));
+	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}
+
+int child_spawn(const struct config *cfg, struct state *st)
+{
+	/* _Fork: no atfork handlers and no libc locks to take, as sexton has a
+	 * single thread; musl's fork() would add 2.5 KiB for nothing. */
+	pid_t pid = _Fork();
+
+	if (pid < 0) {
+		log_msg(LEVEL_ERROR, "cannot start '%s': fork: %s", cfg->argv[0], strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		child_exec(cfg, st);
+	st->child = pid;
+	st->child_alive = true;
+	/*
+	 * Make the group here too, so that a -g forward right after fork finds
+	 * it. EACCES: the child has already exec'd; the child did it then.
+	 */
+	if (st->tty != TTY_ACQUIRE && setpgid(pid, pid) < 0 && errno != EACCES && errno != ESRCH)
+		log_msg(LEVEL_WARN, "cannot give the child its own process group: %s", strerror(errno));
+	log_msg(LEVEL_INFO, "started '%s' as pid %d", cfg->argv[0], pid);
+	return 0;
+}
+
+/*
+ * Ctrl-Z for a sexton that a shell started: when the workload stops for the
+ * terminal (SIGTSTP, SIGTTIN, SIGTTOU), stop sexton's own group too, so that
+ * the shell sees its job stopped instead of waiting forever; after `fg`,
+ * hand the terminal back and wake the workload (after `bg`, leave the
+ * terminal to the shell). Not as PID 1, which cannot stop itself, and only
+ * when sexton gave the workload the foreground in the first place.
+ */
+static bool job_control(const struct state *st)
+{
+	return st->self != 1 && st->tty == TTY_FOREGROUND;
+}
+
+static void stop_with_child(struct state *st)
+{
+	int sig = st->stop_signal;
+
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return;
+	st->stop_signal = 0;
+	if (!st->child_alive || !st->child_stopped)
+		return;
+	(void)tcsetpgrp(st->tty_fd, getpgrp()); /* SIGTTOU is blocked: allowed */
+	if (kill(0, SIGSTOP) < 0) /* returns once the shell continues the job */
+		return;
+	if (tcgetpgrp(st->tty_fd) == getpgrp())
+		(void)tcsetpgrp(st->tty_fd, st->child);
+	(void)kill(-st->child, SIGCONT);
+}
+
+/* After a SIGCHLD: follow the workload into a stop and back out of it. */
+void child_job_control(struct state *st)
+{
+	if (!job_control(st))
+		return;
+	reap_child_state(st);
+	stop_with_child(st);
+}

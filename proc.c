@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /proc: one process's stat and name, and a snapshot of every process with
+ * the walk that tells sexton's descendants from everyone else.
+ *
+ * A subreaper must signal its own descendants and nobody else, and the only
+ * record of who descends from whom is each process's parent pid in
+ * /proc/PID/stat. A pid alone does not name a process (pids are reused), so
+ * every entry keeps its start time too: a pid and a start time do.
+ */
+#include "sexton.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* "/proc/PID/LEAF" into buf, without snprintf (which would cost musl 10 KiB). */
+void proc_path(char buf[static 32], pid_t pid, const char *leaf)
+{
+	char *p;
+
+	memcpy(buf, "/proc/", 6);
+	p = num_put(buf + 6, (unsigned long long)pid, 10);
+	*p++ = '/';
+	/* the callers' leaves are "stat" and "comm" */
+	memcpy(p, leaf, strnlen(leaf, 8) + 1);
+}
+
+/* The command name from /proc/PID/comm, or "" when it cannot be read. */
+void proc_comm(pid_t pid, char *name, size_t size)
+{
+	char path[32];
+	ssize_t len;
+	int fd;
+
+	name[0] = '\0';
+	proc_path(path, pid, "comm");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* no /proc, or the process is gone: the pid alone will do */
+	len = read(fd, name, size - 1);
+	(void)close(fd); /* read-only: nothing to lose */
+	if (len <= 0)
+		return;
+	if (name[len - 1] == '\n')
+		len--;
+	name[len] = '\0';
+}
+
+/* Skip n space-separated fields. */
+static void skip_fields(const char **p, int n)
+{
+	while (n-- > 0) {
+		while (**p == ' ')
+			(*p)++;
+		while (**p != ' ' && **p != '\0')
+			(*p)++;
+	}
+}
+
+/*
+ * "PID (COMM) S PPID ... STARTTIME ...": COMM may hold spaces and
+ * parentheses, so the fields are counted from its last ')'. STARTTIME is
+ * field 22, the 19th after the state.
+ */
+static int parse_stat(const char *line, struct proc *out)
+{
+	const char *open = strchr(line, '('), *close = strrchr(line, ')'), *p;
+	size_t len;
+
+	if (open == NULL || close == NULL || close < open || close[1] != ' ')
+		return -1;
+	len = (size_t)(close - open - 1);
+	if (len >= sizeof(out->comm))
+		len = sizeof(out->comm) - 1;
+	memcpy(out->comm, open + 1, len);
+	out->comm[len] = '\0';
+	out->state = close[2];
+	p = close + 3;
+	out->ppid = (pid_t)num_take(&p);
+	skip_fields(&p, 17);
+	out->start = num_take(&p);
+	out->mark = 0;
+	return 0;
+}
+
+/* One process's /proc/PID/stat; -1 when it is gone or unreadable. */
+int proc_stat(pid_t pid, struct proc *out)
+{
+	char path[32], line[640];
+	ssize_t len;
+	int fd;
+
+	proc_path(path, pid, "stat");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1; /* gone since the directory was read */
+	len = read(fd, line, sizeof(line) - 1);
+	(void)close(fd); /* read-only */
+	if (len <= 0)
+		return -1;
+	line[len] = '\0';
+	out->pid = pid;
+	return parse_stat(line, out);
+}
+
+/* Whether /proc is this PID namespace's: its "self" is sexton's own pid. */
+bool proc_is_ours(pid_t self)
+{
+	char link[16];
+	ssize_t len = readlink("/proc/self", link, sizeof(link) - 1);
+	const char *p = link;
+
+	if (len <= 0)
+		return false;
+	link[len] = '\0';
+	return (pid_t)num_take(&p) == self && *p == '\0';
+}
+
+/* ---- the snapshot: mmap'd (sexton links no malloc), indexed by pid ------ */
+
+static void *map_grow(void *old, size_t old_bytes, size_t bytes)
+{
+	void *p = old != NULL ? mremap(old, old_bytes, bytes, MREMAP_MAYMOVE)
+			      : mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static struct proc *table_add(struct proc_table *t)
+{
+	size_t cap = t->cap != 0 ? t->cap * 2 : 512;
+	struct proc *p;
+
+	if (t->n == t->cap) {
+		p = map_grow(t->procs, t->cap * sizeof(*p), cap * sizeof(*p));
+		if (p == NULL)
+			return NULL;
+		t->procs = p;
+		t->cap = cap;
+	}
+	return &t->procs[t->n++];
+}
+
+static size_t slot_of(const struct proc_table *t, pid_t pid)
+{
+	return ((size_t)pid * 2654435761u) & (t->slots - 1);
+}
+
+static int table_index(struct proc_table *t)
+{
+	size_t i, s;
+
+	for (t->slots = 64; t->slots < t->n * 2; t->slots *= 2)
+		;
+	t->index = map_grow(NULL, 0, t->slots * sizeof(int));
+	if (t->index == NULL)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		for (s = slot_of(t, t->procs[i].pid); t->index[s] != 0; s = (s + 1) & (t->slots - 1))
+			;
+		t->index[s] = (int)i + 1;
+	}
+	return 0;
+}
+
+static struct proc *table_find(const struct proc_table *t, pid_t pid)
+{
+	size_t s;
+
+	for (s = slot_of(t, pid); t->index[s] != 0; s = (s + 1) & (t->slots - 1))
+		if (t->procs[t->index[s] - 1].pid == pid)
+			return &t->procs[t->index[s] - 1];
+	return NULL;
+}
+
+void proc_free(struct proc_table *t)
+{
+	if (t->procs != NULL)
+		(void)munmap(t->procs, t->cap * sizeof(*t->procs));
+	if (t->index != NULL)
+		(void)munmap(t->index, t->slots * sizeof(int));
+	memset(t, 0, sizeof(*t));
+}
+
+/* The pids in one getdents64 buffer, each read into the table. */
+static int table_add_entries(struct proc_table *t, const char *buf, long len)
+{
+	/* struct linux_dirent64, as the kernel writes it */
+	const size_t reclen_at = 16, name_at = 19;
+	unsigned short reclen;
+	const char *name;
+	struct proc *p;
+	long off;
+
+	for (off = 0; off < len; off += reclen) {
+		memcpy(&reclen, buf + off + reclen_at, sizeof(reclen));
+		name = buf + off + name_at;
+		if (reclen == 0)
+			return -1;
+		if (*name < '1' || *name > '9')
+			continue; /* not a process */
+		p = table_add(t);
+		if (p == NULL)
+			return -1;
+		if (proc_stat((pid_t)num_take(&name), p) < 0)
+			t->n--; /* exited meanwhile */
+	}
+	return 0;
+}
+
+/* Read every process of /proc into t; on failure t holds nothing. */
+int proc_snapshot(struct proc_table *t)
+{
+	char buf[4096];
+	long len;
+	int dir, rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -1;
+	while (rc == 0 && (len = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
+		rc = table_add_entries(t, buf, len);
+	if (len < 0)
+		rc = -1;
+	(void)close(dir); /* read-only */
+	if (rc == 0)
+		rc = table_index(t);
+	if (rc < 0)
+		proc_free(t);
+	return rc;
+}
+
+/*
+ * The snapshot's parent of p, if it really is p's parent: a parent cannot
+ * have started after its child, so a later start means the pid was reused
+ * while /proc was being read.
+ */
+static struct proc *parent_of(const struct proc_table *t, const struct proc *p)
+{
+	struct proc *parent = table_find(t, p->ppid);
+
+	return parent != NULL && parent->start <= p->start ? parent : NULL;
+}
+
+/*
+ * Whether p (not self) descends from self: up the parent chain, which stops
+ * at a child of self, remembering the verdict on the way.
+ */
+bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self)
+{
+	struct proc *q = p;
+	signed char verdict = -1;
+	size_t steps = 0;
+
+	while (q != NULL && steps++ <= t->n) {
+		if (q->mark != 0) {
+			verdict = q->mark;
+			break;
+		}
+		if (q->ppid == self) {
+			verdict = 1;
+			break;
+		}
+		q = parent_of(t, q);
+	}
+	/* The same walk again, marking; it stops at the first marked entry. */
+	for (q = p; q != NULL && q->mark == 0; q = parent_of(t, q)) {
+		q->mark = verdict;
+		if (q->ppid == self)
+			break;
+	}
+	return verdict > 0;
+}
