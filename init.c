@@ -21,27 +21,28 @@
 /*
  * One signal from outside, as signals_route() decides. Returns false when
  * it ends the main loop: a shutdown in boot mode, or the end of a pause.
+ * Inlined into the loop: it runs once per SIGCHLD, and a call's prologue
+ * and epilogue would cost more than the choice itself.
  */
-static bool serve_signal(const struct config *cfg, struct state *st, const siginfo_t *info)
+static inline __attribute__((always_inline)) bool serve_signal(const struct config *cfg,
+								struct state *st,
+								const siginfo_t *info)
 {
 	struct route r = signals_route(cfg, st, info);
 
-	switch (r.to) {
-	case ROUTE_REAP:
+	/* the two common verdicts first: orphans to reap, a signal to forward */
+	if (r.to == ROUTE_REAP) {
 		reap_all(cfg, st);
 		child_job_control(st);
-		return true;
-	case ROUTE_CHILD:
-		signals_to_child(cfg, st, &r);
-		return true;
-	case ROUTE_SHUTDOWN:
+	} else if (r.to == ROUTE_CHILD) {
+		signals_to_child(cfg, st, r);
+	} else if (r.to == ROUTE_SHUTDOWN) {
 		st->shutdown_action = r.action; /* halt, poweroff, reboot or Ctrl-Alt-Del */
 		return false;
-	case ROUTE_END_PAUSE:
+	} else if (r.to == ROUTE_END_PAUSE) {
 		return false;
-	default: /* dropped; ROUTE_LEFTOVERS is the teardown's */
-		return true;
 	}
+	return true; /* dropped; ROUTE_LEFTOVERS is the teardown's */
 }
 
 /* The main loop: one signal at a time, until the workload is gone. */

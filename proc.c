@@ -19,10 +19,11 @@
 /* "/proc/PID/LEAF" into buf, without snprintf (which would cost musl 10 KiB). */
 void proc_path(char buf[static 32], pid_t pid, const char *leaf)
 {
+	static const char dir[] = "/proc/";
 	char *p;
 
-	memcpy(buf, "/proc/", 6);
-	p = num_put(buf + 6, (unsigned long long)pid, 10);
+	memcpy(buf, dir, sizeof(dir)); /* num_put() overwrites the NUL */
+	p = num_put(buf + sizeof(dir) - 1, (unsigned long long)pid, 10);
 	*p++ = '/';
 	/* the callers' leaves are "stat" and "comm" */
 	memcpy(p, leaf, strnlen(leaf, 8) + 1);

@@ -192,11 +192,12 @@ enum route_to {
 	ROUTE_END_PAUSE,  /* -P: the pause is over */
 };
 
+/* Eight bytes, so that it travels in one register. */
 struct route {
-	enum route_to to;
-	int sig;      /* the signal to send, -r applied */
-	bool wake;    /* a stop request: a stopped receiver also gets SIGCONT */
-	int action;   /* ROUTE_SHUTDOWN: reboot(2)'s command */
+	unsigned char to;   /* enum route_to */
+	unsigned char sig;  /* the signal to send (1..SIG_MAX), -r applied; 0 none */
+	bool wake;          /* a stop request: a stopped receiver also gets SIGCONT */
+	int action;         /* ROUTE_SHUTDOWN: reboot(2)'s command */
 };
 
 int signals_parse(const char *text);
@@ -206,7 +207,7 @@ void signals_restore_in_child(const struct state *st);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
 struct route signals_route(const struct config *cfg, const struct state *st,
 			   const siginfo_t *info);
-void signals_to_child(const struct config *cfg, struct state *st, const struct route *r);
+void signals_to_child(const struct config *cfg, struct state *st, struct route r);
 
 /* ---- child.c: the workload's start and its job control ------------------ */
 void child_std_fds(const char *device);

@@ -124,7 +124,9 @@ static bool self_inflicted(const struct state *st, const siginfo_t *info)
 /* A signal that asks a process to stop: one that is stopped needs SIGCONT to act on it. */
 static bool stop_request(int sig)
 {
-	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+	const unsigned long mask = 1UL << SIGTERM | 1UL << SIGINT | 1UL << SIGQUIT | 1UL << SIGHUP;
+
+	return sig < 32 && (mask >> sig & 1) != 0;
 }
 
 /* BusyBox's convention: what halt, poweroff and reboot send to PID 1. */
@@ -147,12 +149,47 @@ static int boot_action(int sig)
 	return 0;
 }
 
-/* -r: the signal to send for sig; 0 drops it. */
+/* -r: the signal to send for sig (a rule exists); 0 drops it. */
 static int rewrite(const struct config *cfg, int sig)
 {
-	if (sig <= 0 || sig > SIG_MAX || cfg->rewrite[sig] == 0)
-		return sig;
 	return cfg->rewrite[sig] < 0 ? 0 : cfg->rewrite[sig];
+}
+
+/* signals_route() for every signal but SIGCHLD. */
+static __attribute__((noinline)) struct route route_other(const struct config *cfg,
+							 const struct state *st,
+							 const siginfo_t *info)
+{
+	struct route r = { ROUTE_DROP, (unsigned char)info->si_signo, false, 0 };
+
+	if (self_inflicted(st, info))
+		return r;
+	if (st->boot || cfg->pause) {
+		if (st->boot && st->phase == PHASE_TEARDOWN)
+			return r; /* the machine is on its way down already */
+		r.action = st->boot ? boot_action(r.sig) : 0;
+		if (r.action != 0) {
+			r.to = ROUTE_SHUTDOWN;
+			return r;
+		}
+		if (cfg->pause && st->phase != PHASE_TEARDOWN) {
+			/* as for the Kubernetes pause container */
+			if (r.sig == SIGTERM || r.sig == SIGINT)
+				r.to = ROUTE_END_PAUSE;
+			return r;
+		}
+	}
+	if (info->si_signo <= 0 || info->si_signo > SIG_MAX)
+		return r; /* not a signal the kernel can queue */
+	if (cfg->rewrite[r.sig] != 0) {
+		r.sig = (unsigned char)rewrite(cfg, r.sig);
+		log_msg(LEVEL_DEBUG, "-r: signal %d becomes %d (0: dropped)", info->si_signo, r.sig);
+		if (r.sig == 0)
+			return r;
+	}
+	r.to = st->phase == PHASE_TEARDOWN ? ROUTE_LEFTOVERS : ROUTE_CHILD;
+	r.wake = stop_request(r.sig);
+	return r;
 }
 
 /*
@@ -169,43 +206,24 @@ static int rewrite(const struct config *cfg, int sig)
 struct route signals_route(const struct config *cfg, const struct state *st,
 			   const siginfo_t *info)
 {
-	struct route r = { ROUTE_DROP, info->si_signo, false, 0 };
+	/* Apart, because it is the most frequent by far (an orphan each), and
+	 * the test alone costs less than route_other's prologue. */
+	if (info->si_signo == SIGCHLD)
+		return (struct route){ ROUTE_REAP, SIGCHLD, false, 0 };
+	return route_other(cfg, st, info);
+}
 
-	if (r.sig == SIGCHLD) {
-		r.to = ROUTE_REAP;
-		return r;
-	}
-	if (self_inflicted(st, info))
-		return r;
-	if (st->boot) {
-		if (st->phase == PHASE_TEARDOWN)
-			return r; /* the machine is on its way down already */
-		r.action = boot_action(r.sig);
-		if (r.action != 0) {
-			r.to = ROUTE_SHUTDOWN;
-			return r;
-		}
-	}
-	if (cfg->pause && st->phase != PHASE_TEARDOWN) {
-		/* as for the Kubernetes pause container */
-		if (r.sig == SIGTERM || r.sig == SIGINT)
-			r.to = ROUTE_END_PAUSE;
-		return r;
-	}
-	r.sig = rewrite(cfg, r.sig);
-	if (r.sig != info->si_signo)
-		log_msg(LEVEL_DEBUG, "-r: signal %d becomes %d (0: dropped)", info->si_signo, r.sig);
-	if (r.sig == 0)
-		return r;
-	r.to = st->phase == PHASE_TEARDOWN ? ROUTE_LEFTOVERS : ROUTE_CHILD;
-	r.wake = stop_request(r.sig);
-	return r;
+/* Out of line, as log_forward below: a failure to forward is rare. */
+static __attribute__((noinline, cold)) void log_unsent(const struct state *st, int sig)
+{
+	char name[16];
+
+	log_msg(LEVEL_WARN, "cannot forward %s to %d: %s", signals_name(sig, name), st->child,
+		strerror(errno));
 }
 
 static void send_to_child(const struct config *cfg, const struct state *st, int sig)
 {
-	char name[16];
-
 	/*
 	 * In group mode the child may not have made its group yet (TTY_ACQUIRE
 	 * leaves setsid() to the child), so fall back to the child alone.
@@ -214,28 +232,35 @@ static void send_to_child(const struct config *cfg, const struct state *st, int 
 		return;
 	if (kill(st->child, sig) == 0 || errno == ESRCH)
 		return; /* ESRCH: the child is already gone; its SIGCHLD is on the way */
-	log_msg(LEVEL_WARN, "cannot forward %s to %d: %s", signals_name(sig, name), st->child,
-		strerror(errno));
+	log_unsent(st, sig);
 }
 
-/* ROUTE_CHILD: deliver r to the workload, or its process group with -g. */
-void signals_to_child(const struct config *cfg, struct state *st, const struct route *r)
+/* -vv: what was forwarded. Out of line: the name buffer would cost the hot
+ * path a stack canary and spilled registers for a line nobody reads. */
+static __attribute__((noinline, cold)) void log_forward(const struct config *cfg,
+							 const struct state *st, int sig)
 {
 	char name[16];
 
+	log_msg(LEVEL_DEBUG, "forwarded %s to %s%d", signals_name(sig, name),
+		cfg->group ? "group " : "", st->child);
+}
+
+/* ROUTE_CHILD: deliver r to the workload, or its process group with -g. */
+void signals_to_child(const struct config *cfg, struct state *st, struct route r)
+{
 	/* Whether the child is stopped right now: SIGTERM (15) is dequeued
 	 * before the SIGCHLD (17) that would say so. */
-	if (r->wake)
+	if (r.wake)
 		reap_child_state(st);
 	if (!st->child_alive)
 		return;
-	send_to_child(cfg, st, r->sig);
+	send_to_child(cfg, st, r.sig);
 	if (log_enabled(LEVEL_DEBUG)) /* naming the signal costs more than sending it */
-		log_msg(LEVEL_DEBUG, "forwarded %s to %s%d", signals_name(r->sig, name),
-			cfg->group ? "group " : "", st->child);
-	if (r->wake && st->child_stopped) {
+		log_forward(cfg, st, r.sig);
+	if (r.wake && st->child_stopped) {
 		send_to_child(cfg, st, SIGCONT);
-		log_msg(LEVEL_DEBUG, "the child was stopped: sent SIGCONT after signal %d", r->sig);
+		log_msg(LEVEL_DEBUG, "the child was stopped: sent SIGCONT after signal %d", r.sig);
 	}
 }
 
