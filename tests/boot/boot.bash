@@ -2,7 +2,7 @@
 # emulation) with sexton as /init of an initramfs, type on its serial
 # console and its monitor, and read what the serial console printed. The
 # machine is one of BOOT_ARCH (default: the host's architecture): x86_64,
-# aarch64 or riscv64.
+# aarch64, riscv64, armhf, i386, ppc64el or s390x.
 #
 # One machine per test. QEMU's stdio is the serial console multiplexed with
 # the monitor (-serial mon:stdio): its output goes to $VM/serial.log, its
@@ -51,8 +51,40 @@ riscv64)
 	BOOT_CONSOLE=ttyS0 BOOT_CONSOLE_DEV=4:64 BOOT_QEMU_PACKAGE=qemu-system-misc
 	BOOT_HALT_STAYS_UP=
 	;;
+armhf)
+	# The 32-bit virt board, as aarch64's; PSCI for power-off and reset.
+	BOOT_QEMU=qemu-system-arm
+	BOOT_MACHINE=(-M virt -cpu cortex-a15 "${VIRT_KEYBOARD[@]}")
+	BOOT_CONSOLE=ttyAMA0 BOOT_CONSOLE_DEV=204:64 BOOT_QEMU_PACKAGE=qemu-system-arm
+	BOOT_HALT_STAYS_UP=1
+	;;
+i386)
+	# A PC, as x86_64's, with a 32-bit CPU.
+	BOOT_QEMU=qemu-system-i386 BOOT_MACHINE=()
+	BOOT_CONSOLE=ttyS0 BOOT_CONSOLE_DEV=4:64 BOOT_QEMU_PACKAGE=qemu-system-x86
+	BOOT_HALT_STAYS_UP=1
+	;;
+ppc64el)
+	# QEMU's own SLOF firmware starts the kernel; the console is the
+	# hypervisor's (hvc0), power-off and reset go through RTAS. The cap-*
+	# settings turn off the speculation mitigations TCG cannot emulate,
+	# which it would otherwise warn of on every boot.
+	BOOT_QEMU=qemu-system-ppc64
+	BOOT_MACHINE=(-M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+		-device virtio-keyboard-pci)
+	BOOT_CONSOLE=hvc0 BOOT_CONSOLE_DEV=229:0 BOOT_QEMU_PACKAGE=qemu-system-ppc
+	BOOT_HALT_STAYS_UP=
+	;;
+s390x)
+	# QEMU's s390-ccw firmware; -serial is the SCLP's ASCII console, which
+	# Linux calls ttysclp0 (4:65).
+	BOOT_QEMU=qemu-system-s390x BOOT_MACHINE=(-M s390-ccw-virtio)
+	BOOT_CONSOLE=ttysclp0 BOOT_CONSOLE_DEV=4:65 BOOT_QEMU_PACKAGE=qemu-system-misc
+	BOOT_HALT_STAYS_UP=
+	;;
 *)
-	echo "boot.bash: no machine for BOOT_ARCH '$BOOT_ARCH' (x86_64, aarch64, riscv64)" >&2
+	echo "boot.bash: no machine for BOOT_ARCH '$BOOT_ARCH'" \
+		"(x86_64, aarch64, riscv64, armhf, i386, ppc64el, s390x)" >&2
 	return 1
 	;;
 esac
