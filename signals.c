@@ -25,6 +25,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/*
+ * The timeout is libc's struct timespec. musl 1.2 made time_t 64 bits wide
+ * on 32-bit architectures (armhf, i386), and only rt_sigtimedwait_time64
+ * (Linux 5.1) reads that layout: rt_sigtimedwait would take tv_sec's low
+ * half for the seconds and its high half (0) for tv_nsec, so a 0.9 s wait
+ * would be none at all. A 32-bit libc with a 32-bit time_t fails the build
+ * here rather than wait wrongly.
+ */
+#ifdef SYS_rt_sigtimedwait_time64
+#define SYS_SIGTIMEDWAIT SYS_rt_sigtimedwait_time64
+_Static_assert(sizeof(time_t) == 8, "rt_sigtimedwait_time64 takes a 64-bit time_t");
+#else
+#define SYS_SIGTIMEDWAIT SYS_rt_sigtimedwait
+#endif
+
 static void ksig_fill(struct ksigset *set)
 {
 	memset(set, 0xff, sizeof(*set));
@@ -101,7 +116,7 @@ int signals_wait(const struct timespec *timeout, siginfo_t *info)
 
 	ksig_fill(&all);
 	do
-		sig = syscall(SYS_rt_sigtimedwait, &all, info, timeout, sizeof(all));
+		sig = syscall(SYS_SIGTIMEDWAIT, &all, info, timeout, sizeof(all));
 	while (sig < 0 && errno == EINTR); /* a SIGSTOP/SIGCONT of sexton itself */
 	if (sig < 0 && errno == EAGAIN)
 		return 0;

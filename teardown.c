@@ -117,14 +117,33 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 
 /* ---- the sequence ------------------------------------------------------ */
 
-static long now_ms(void)
+/*
+ * The clock_gettime call that fills libc's struct timespec: on 32-bit
+ * architectures musl 1.2's time_t is 64 bits wide, which only
+ * clock_gettime64 writes; musl calls the old one clock_gettime32 so that
+ * nobody takes it by mistake. Linux 5.1 has it, older than the pidfd_open
+ * (5.3) the teardown needs anyway.
+ */
+#ifdef SYS_clock_gettime64
+#define SYS_CLOCK_GETTIME SYS_clock_gettime64
+_Static_assert(sizeof(time_t) == 8, "clock_gettime64 writes a 64-bit time_t");
+#else
+#define SYS_CLOCK_GETTIME SYS_clock_gettime
+#endif
+
+/*
+ * Milliseconds of CLOCK_MONOTONIC, as long long: a 32-bit long holds only
+ * 24.8 days of them, and the clock counts from boot (or from a time
+ * namespace's offset).
+ */
+static long long now_ms(void)
 {
 	struct timespec ts;
 
 	/* The system call, not libc's vDSO lookup: 1 KiB less, and only the
 	 * teardown asks. Cannot fail for CLOCK_MONOTONIC. */
-	(void)syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	(void)syscall(SYS_CLOCK_GETTIME, CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -149,7 +168,7 @@ static void pass_on(const struct config *cfg, struct state *st, const siginfo_t 
  */
 static bool wait_for_none(const struct config *cfg, struct state *st, long ms)
 {
-	long deadline = now_ms() + ms, left;
+	long long deadline = now_ms() + ms, left;
 	struct timespec ts;
 	siginfo_t info;
 
