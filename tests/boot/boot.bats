@@ -195,3 +195,16 @@ teardown() {
 	log_order "sexton: halting" "reboot: System halted"
 	no_panic
 }
+
+@test "a leftover with a pid above 2^16 is named by its pid and killed (64-bit kernels)" {
+	boot_start -w -t 1 /bin/sh /scenario/bigpids.sh
+	boot_end
+	if grep -q "pid_max stays at" <<<"$LOG"; then
+		powered_off
+		skip "a 32-bit kernel: pid_max is at most 32768"
+	fi
+	log_has "leftover pid 100000"
+	log_lacks "leftover did not start"
+	log_has "sexton: leftover 100000 'sleep' outlived the grace period: SIGKILL"
+	powered_off
+}

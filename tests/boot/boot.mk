@@ -1,21 +1,33 @@
 # Boot tests, included by the top Makefile: sexton as the PID 1 of a real
 # kernel under QEMU (tests/boot), on the architecture ARCH (default: the
-# host's; x86_64, aarch64 or riscv64, see cross/cross.mk). `make check-boot`
+# host's; x86_64, aarch64, riscv64, armhf, i386, ppc64el or s390x, see
+# cross/cross.mk). `make check-boot`
 # fetches a Debian kernel and busybox-static of ARCH into $(BOOT_CACHE) once
 # (apt-get download, no install), builds sexton for ARCH and the initramfs,
 # and runs tests/boot/boot.bats. `make check-boot-all` does it for every
 # architecture. .ci/boot installs QEMU, cpio and the cross compilers first.
 # Making /dev/console needs root.
+#   BOOT_TESTS=quick      only the tests of $(BOOT_QUICK): boot, exit
+#                         status, power-off, reboot, a leftover's teardown
+#   BOOT_TESTS=REGEX      only the tests whose names match REGEX (bats -f)
+#   BOOT_SEXTON=FILE      boot FILE as /init instead of ARCH's own build: a
+#                         32-bit binary on a 64-bit kernel (its initramfs is
+#                         then initramfs-NAME.cpio, NAME the binary's folder)
 BOOT_CACHE ?= $(CURDIR)/tests/boot/.cache/$(ARCH)
-BOOT_INITRD := $(BOOT_CACHE)/initramfs.cpio
+BOOT_SEXTON ?= $(ARCH_SEXTON)
+BOOT_INITRD := $(BOOT_CACHE)/initramfs$(if $(filter $(ARCH_SEXTON),$(BOOT_SEXTON)),,-$(notdir \
+	$(patsubst %/,%,$(dir $(abspath $(BOOT_SEXTON)))))).cpio
+BOOT_QUICK := exit status is reported|busybox poweroff|busybox reboot|SIGTERM runs its handler|ignores SIGTERM is killed|pid above
+BOOT_TESTS ?=
+BOOT_FILTER := $(if $(filter quick,$(BOOT_TESTS)),$(BOOT_QUICK),$(BOOT_TESTS))
 BOOT_FETCHED := $(BOOT_CACHE)/vmlinuz $(BOOT_CACHE)/busybox $(BOOT_CACHE)/applets
 BOOT_SCENARIOS := $(wildcard tests/boot/scenario/*.sh)
 
 $(BOOT_FETCHED) &:
 	tests/boot/fetch $(ARCH) $(BOOT_CACHE)
 
-$(BOOT_INITRD): $(ARCH_SEXTON) $(BOOT_FETCHED) tests/boot/mkinitramfs $(BOOT_SCENARIOS)
-	tests/boot/mkinitramfs $(ARCH_SEXTON) $(BOOT_CACHE) $@
+$(BOOT_INITRD): $(BOOT_SEXTON) $(BOOT_FETCHED) tests/boot/mkinitramfs $(BOOT_SCENARIOS)
+	tests/boot/mkinitramfs $(BOOT_SEXTON) $(BOOT_CACHE) $@
 
 boot-fetch: $(BOOT_FETCHED)
 
@@ -23,8 +35,9 @@ boot-initramfs: $(BOOT_CACHE)/vmlinuz $(BOOT_INITRD)
 
 check-boot: boot-initramfs
 	rm -f $(BOOT_CACHE)/timings.txt
-	@rc=0; BOOT_ARCH=$(ARCH) BOOT_CACHE=$(BOOT_CACHE) BATS_TEST_TIMEOUT=180 \
-		bats --timing tests/boot || rc=$$?; \
+	@rc=0; BOOT_ARCH=$(ARCH) BOOT_CACHE=$(BOOT_CACHE) BOOT_INITRD=$(BOOT_INITRD) \
+		BATS_TEST_TIMEOUT=180 bats --timing $(if $(BOOT_FILTER),-f '$(BOOT_FILTER)') \
+		tests/boot || rc=$$?; \
 	echo "--- boot timings, $(ARCH) ($(BOOT_CACHE)/timings.txt)"; \
 	cat $(BOOT_CACHE)/timings.txt; exit $$rc
 
