@@ -8,7 +8,9 @@
 # architecture. .ci/boot installs QEMU, cpio and the cross compilers first.
 # Making /dev/console needs root.
 #   BOOT_TESTS=quick      only the tests of $(BOOT_QUICK): boot, exit
-#                         status, power-off, reboot, a leftover's teardown
+#                         status, power-off, reboot, both leftovers'
+#                         teardown, pids above 2^16 (what .ci/boot runs on
+#                         the architectures without the full suite)
 #   BOOT_TESTS=REGEX      only the tests whose names match REGEX (bats -f)
 #   BOOT_SEXTON=FILE      boot FILE as /init instead of ARCH's own build: a
 #                         32-bit binary on a 64-bit kernel (its initramfs is
