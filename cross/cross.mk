@@ -42,15 +42,6 @@ ifeq ($(filter $(ARCH),$(HOST_ARCH) $(CROSS_ARCHS)),)
 $(error ARCH=$(ARCH) is not supported: use one of $(CROSS_ARCHS))
 endif
 
-ifeq ($(ARCH),$(HOST_ARCH))
-ARCH_SEXTON := sexton
-CROSS_DEPS :=
-else
-ARCH_SEXTON := build/$(ARCH)/sexton
-# binutils (strip) comes with gcc; dpkg-dev unpacks musl's source package.
-CROSS_DEPS := gcc-$(TRIPLET_$(ARCH)) dpkg-dev file
-endif
-
 # The GNU triplet of each architecture: Debian's cross gcc is gcc-TRIPLET,
 # its tools TRIPLET-gcc, TRIPLET-strip. armhf is ARMv7 with VFPv3-D16 and
 # Thumb-2, what Debian's armhf is built for; i686 for i386, likewise.
@@ -61,6 +52,15 @@ TRIPLET_armhf := arm-linux-gnueabihf
 TRIPLET_i386 := i686-linux-gnu
 TRIPLET_ppc64el := powerpc64le-linux-gnu
 TRIPLET_s390x := s390x-linux-gnu
+
+ifeq ($(ARCH),$(HOST_ARCH))
+ARCH_SEXTON := sexton
+CROSS_DEPS :=
+else
+ARCH_SEXTON := build/$(ARCH)/sexton
+# binutils (strip) comes with gcc; dpkg-dev unpacks musl's source package.
+CROSS_DEPS := gcc-$(TRIPLET_$(ARCH)) dpkg-dev file
+endif
 
 CROSS_CACHE ?= $(CURDIR)/cross/.cache
 
