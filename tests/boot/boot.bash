@@ -70,6 +70,7 @@ ppc64el)
 	# settings turn off the speculation mitigations TCG cannot emulate,
 	# which it would otherwise warn of on every boot.
 	BOOT_QEMU=qemu-system-ppc64
+	# shellcheck disable=SC2054 # one argument: -M takes its properties with commas
 	BOOT_MACHINE=(-M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 		-device virtio-keyboard-pci)
 	BOOT_CONSOLE=hvc0 BOOT_CONSOLE_DEV=229:0 BOOT_QEMU_PACKAGE=qemu-system-ppc
@@ -89,7 +90,7 @@ s390x)
 	BOOT_MACHINE=(-M s390-ccw-virtio -device virtio-keyboard-ccw
 		-trace qemu_system_shutdown_request)
 	BOOT_CONSOLE=ttysclp0 BOOT_CONSOLE_DEV=4:65 BOOT_QEMU_PACKAGE=qemu-system-misc
-	BOOT_HALT_STAYS_UP= BOOT_LAST_LINES=
+	BOOT_HALT_STAYS_UP='' BOOT_LAST_LINES=''
 	# shellcheck disable=SC2034 # read by boot_skip_unsupported
 	BOOT_UNSUPPORTED='halt|ignores SIGTERM is killed after the grace period'
 	BOOT_UNSUPPORTED_WHY="s390x: the kernel's last lines never reach the SCLP console: no 'System halted' (and QEMU ends a halted machine as a powered-off one), no time stamp of 'Power down' to measure the grace period by"
