@@ -143,6 +143,8 @@ struct proc {
 	unsigned long long start;  /* start time after boot: with the pid, who it is */
 	char state;                /* R, S, D, T, Z, ... */
 	signed char mark;          /* sexton's descendant: 0 not known yet, 1 yes, -1 no */
+	bool reread;               /* read again because its parent had gone */
+	unsigned threads;          /* a Z leader with threads left is alive */
 	char comm[18];
 };
 
@@ -158,6 +160,7 @@ void proc_path(char buf[static 32], pid_t pid, const char *leaf);
 void proc_comm(pid_t pid, char *name, size_t size);
 int proc_stat(pid_t pid, struct proc *out);
 bool proc_is_ours(pid_t self);
+bool proc_alive(const struct proc *p);
 int proc_snapshot(struct proc_table *t);
 void proc_free(struct proc_table *t);
 bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self);

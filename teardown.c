@@ -99,7 +99,7 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 	for (i = 0; i < t.n; i++) {
 		struct proc *p = &t.procs[i];
 
-		if (p->pid == st->self || p->state == 'Z' || !proc_descends(&t, p, st->self))
+		if (p->pid == st->self || !proc_alive(p) || !proc_descends(&t, p, st->self))
 			continue;
 		if (!pid1 && !signal_proc(p, sig))
 			continue;

@@ -211,7 +211,7 @@ pids_cgroup() {
 	grep -qx "rc 0" <<<"$output"
 	grep -qx "bystander by clean" <<<"$output"
 	grep -qx "bystander by300 clean" <<<"$output"
-	grep -qE "^sexton: reaped zombie 300 (\('orphan-x' \))?\(exit status 0\)$" <<<"$stderr"
+	grep -qE "^sexton: reaped zombie 300 ('orphan-x' )?\(exited with status 0\)$" <<<"$stderr"
 	! grep -q "'tdprobe'" <<<"$stderr" || false
 }
 
