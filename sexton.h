@@ -109,6 +109,7 @@ struct state {
 	enum phase phase;
 	int shutdown_action;       /* boot mode: a shutdown was asked for by this signal's action */
 	pid_t child;               /* the workload; 0 before the fork */
+	int child_pidfd;           /* the workload's pidfd from the fork on; 0 none (fd 0 is stdin) */
 	bool child_alive;
 	bool child_stopped;        /* stopped by a signal, as waitpid(WUNTRACED) last reported */
 	int stop_signal;           /* the signal that stopped it; 0 once sexton has acted on it */
@@ -121,7 +122,7 @@ struct state {
 	unsigned long orphans;     /* reaped processes other than the workload */
 	unsigned long signalled;   /* leftovers the teardown sent SIGTERM */
 	unsigned long killed;      /* leftovers still there when the grace period ended */
-	bool uncounted;            /* no /proc of this namespace: the leftovers were not counted */
+	bool uncounted;            /* no usable /proc, or a descendant it could not see: not counted */
 };
 
 /* ---- num.c: decimal numbers in and out ---------------------------------- */

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -57,6 +58,35 @@ static bool signal_proc(const struct proc *p, int sig)
 	return sent;
 }
 
+/* What signal_leftovers reports besides sending the signal. */
+enum tally {
+	TALLY_NONE,   /* nothing: as PID 1, not even a look at /proc */
+	TALLY_COUNT,  /* how many leftovers there were */
+	TALLY_NAME,   /* that, and with -w each one's pid and name */
+};
+
+/* pidfd_send_signal(2)'s flag for the process group (Linux 6.9); linux/pidfd.h is not in musl. */
+#define PIDFD_GROUP (1U << 2)
+
+/*
+ * Without a /proc of this namespace, a subreaper cannot tell its
+ * descendants. kill(-workload) would be wrong once the workload is reaped:
+ * if its group has emptied, the number is free, and a stranger that got it
+ * may lead a group of its own by now. The workload's pidfd names the group
+ * itself, not its number: a group whose members are gone gets nothing.
+ * Kernels before 6.9 cannot do that, and then nobody is signalled.
+ */
+static void signal_group_blind(const struct state *st, int sig, enum tally tally)
+{
+	bool sent = st->child_pidfd > 0 &&
+		    syscall(SYS_pidfd_send_signal, st->child_pidfd, sig, NULL, PIDFD_GROUP) == 0;
+
+	if (tally == TALLY_COUNT)
+		log_msg(LEVEL_WARN, "/proc is not this PID namespace's: only the workload's process"
+			" group %s, other leftovers cannot be found",
+			sent ? "was signalled" : "could have been signalled, and was not");
+}
+
 /* With -w, a leftover that had to be killed is named, as reaped orphans are. */
 static void name_killed(const struct config *cfg, const struct proc *p)
 {
@@ -65,12 +95,6 @@ static void name_killed(const struct config *cfg, const struct proc *p)
 			p->comm);
 }
 
-/* What signal_leftovers reports besides sending the signal. */
-enum tally {
-	TALLY_NONE,   /* nothing: as PID 1, not even a look at /proc */
-	TALLY_COUNT,  /* how many leftovers there were */
-	TALLY_NAME,   /* that, and with -w each one's pid and name */
-};
 
 /*
  * Send sig to every live leftover, as sexton stands (see the top of this
@@ -90,10 +114,11 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 		return 0;
 	}
 	if (!proc_is_ours(st->self) || proc_snapshot(&t) < 0) {
-		/* Blind: PID 1 still reaches everyone; a subreaper, the
-		 * workload's process group, which outlives the workload. */
-		if (pid1 || st->child > 0) /* -P has no workload: kill(-0) is sexton's own group */
-			(void)kill(pid1 ? -1 : -st->child, sig);
+		/* Blind: PID 1 still reaches everyone. */
+		if (pid1)
+			(void)kill(-1, sig);
+		else
+			signal_group_blind(st, sig, tally);
 		return -1;
 	}
 	for (i = 0; i < t.n; i++) {
@@ -190,6 +215,22 @@ static void kill_leftovers(const struct config *cfg, struct state *st)
 }
 
 /*
+ * The walk needs two descriptors at a time (a stat file, a pidfd), and a
+ * caller may have left sexton none: it passed descriptors up to the soft
+ * RLIMIT_NOFILE. The workload is gone by now and rlimits are per process,
+ * so raising sexton's own soft limit to the hard one costs nobody anything.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+		lim.rlim_cur = lim.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &lim); /* cannot fail below the hard limit */
+	}
+}
+
+/*
  * After the workload: SIGTERM and SIGCONT to every leftover, a wait that
  * ends as soon as none is left, SIGKILL at the end of the grace period. In
  * boot mode the system must be empty before its file systems are unmounted,
@@ -204,9 +245,17 @@ void teardown(const struct config *cfg, struct state *st)
 		return;
 	if (!reap_all(cfg, st))
 		return; /* nobody left: the common case costs one wait */
+	raise_fd_limit();
 	n = signal_leftovers(cfg, st, SIGTERM, TALLY_COUNT);
 	(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
 	st->uncounted = n < 0;
+	if (n == 0 && st->self != 1 && reap_all(cfg, st)) {
+		/* A child is alive that the walk did not find: hidden from this
+		 * /proc (hidepid, another user's setuid program), so not signalled. */
+		log_msg(LEVEL_WARN, "a descendant is alive that sexton cannot see in /proc"
+			" (hidepid?): it was not signalled");
+		st->uncounted = true;
+	}
 	st->signalled = n > 0 ? (unsigned long)n : 0;
 	log_msg(LEVEL_INFO, "SIGTERM to every %s left; grace period %lu ms",
 		st->self == 1 ? "process" : "descendant", (unsigned long)cfg->grace_ms);

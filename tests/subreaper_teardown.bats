@@ -85,7 +85,7 @@ tdprobe bystander "$T/by"
 set -u
 tdprobe bystander "$T/inner"
 mkfifo "$T/out"
-"$SEXTON" -v -t 2 sh -c "leftover grp; leftover -s -i daemon; exit 0" >"$T/out" 2>"$T/err" &
+"$SEXTON" -v -t 2 sh -c "leftover grp; leftover -s -i daemon >/dev/null; exit 0" >"$T/out" 2>"$T/err" &
 sx=$!
 exec 3<"$T/out"
 while read -r -t 10 line <&3; do echo "$line"; [ "$line" = "grp done" ] && break; done
