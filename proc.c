@@ -141,8 +141,10 @@ bool proc_is_ours(pid_t self)
 	if (len <= 0)
 		return false;
 	buf[len] = '\0';
-	at = strstr(buf, key);
-	if (at == NULL)
+	/* a loop, not strstr(): musl's two-way search is 1 KiB */
+	for (at = buf; *at != '\0' && strncmp(at, key, sizeof(key) - 1) != 0; at++)
+		;
+	if (*at == '\0')
 		return true; /* before 4.1: "self" it is */
 	p = at + sizeof(key) - 1;
 	return (pid_t)num_take(&p) == self && *p == '\n';

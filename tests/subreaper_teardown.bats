@@ -239,7 +239,7 @@ pids_cgroup() {
 			sh "$T" 2>"$T/err" >"$T/out" &
 		sx=$!
 		read -r -t 30 result <"$T/out"; echo "$result"
-		cat "$T/err" >"$T/log" &
+		cat "$T/err" >"$T/log" 4>&- &
 		exec 4>&-
 		echo >"$T/drained"
 		wait "$sx"; echo "rc $?"
