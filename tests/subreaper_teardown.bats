@@ -239,13 +239,16 @@ pids_cgroup() {
 			sh "$T" 2>"$T/err" >"$T/out" &
 		sx=$!
 		read -r -t 30 result <"$T/out"; echo "$result"
-		cat "$T/err" >"$T/log" 4>&- &
+		# Drain what the pipe holds; nothing more comes while the workload
+		# waits, so "no data ready" (read -t 0) means empty.
+		while read -r -t 0 -u 4; do IFS= read -r -u 4 line; echo "$line" >>"$T/log"; done
+		exec 5<"$T/err" # opened while fd 4 keeps a writer, so it cannot block
 		exec 4>&-
 		echo >"$T/drained"
+		cat <&5 >>"$T/log"
 		wait "$sx"; echo "rc $?"
-		wait
 		echo "flags $(cut -f2 "$T/flags")"
-		grep "dropped" "$T/log"
+		grep "dropped" "$T/log" || { wc -l "$T/log"; tail -3 "$T/log"; }
 		bystander_clean by'
 	echo "$output"
 	grep -qx "reaped 3000" <<<"$output"
