@@ -63,6 +63,7 @@ enum tally {
 	TALLY_NONE,   /* nothing: as PID 1, not even a look at /proc */
 	TALLY_COUNT,  /* how many leftovers there were */
 	TALLY_NAME,   /* that, and with -w each one's pid and name */
+	TALLY_RUNNING,/* how many of them were not stopped yet */
 };
 
 /* pidfd_send_signal(2)'s flag for the process group (Linux 6.9); linux/pidfd.h is not in musl. */
@@ -128,7 +129,8 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 			continue;
 		if (!pid1 && !signal_proc(p, sig))
 			continue;
-		n++;
+		if (tally != TALLY_RUNNING || (p->state != 'T' && p->state != 't'))
+			n++;
 		if (tally == TALLY_NAME)
 			name_killed(cfg, p);
 	}
@@ -191,6 +193,25 @@ static bool wait_for_none(const struct config *cfg, struct state *st, long ms)
 }
 
 /*
+ * Before a subreaper's SIGKILL sweeps: SIGSTOP sweeps until one finds every
+ * descendant stopped. Between reading /proc and signalling, a process can
+ * fork a child the sweep has not seen; a fork bomb that does so all the
+ * time can outlive every SIGKILL sweep. A stopped process cannot fork (the
+ * kernel abandons a fork while a stop is pending), so once all are stopped
+ * the SIGKILL sweep reaches the whole bomb. Bounded, for a bomb that
+ * outruns the sweeps: the SIGKILL sweeps follow anyway.
+ */
+#define STOP_SWEEPS 32
+static void freeze_leftovers(const struct config *cfg, const struct state *st)
+{
+	int sweep;
+
+	for (sweep = 0; sweep < STOP_SWEEPS; sweep++)
+		if (signal_leftovers(cfg, st, SIGSTOP, TALLY_RUNNING) <= 0)
+			return; /* all stopped, or /proc cannot tell */
+}
+
+/*
  * SIGKILL to what is left, then reap it. As PID 1, kill(-1) reaches every
  * process at once. A subreaper sweeps again while something is left, for a
  * process that forked while /proc was read; only the first sweep counts
@@ -204,6 +225,8 @@ static void kill_leftovers(const struct config *cfg, struct state *st)
 
 	log_msg(LEVEL_WARN, "the grace period is over: SIGKILL to every %s",
 		sweeping ? "descendant" : "process");
+	if (sweeping)
+		freeze_leftovers(cfg, st);
 	n = signal_leftovers(cfg, st, SIGKILL, TALLY_NAME);
 	st->killed = n > 0 ? (unsigned long)n : 0;
 	for (sweep = 1; sweeping && sweep < KILL_SWEEPS; sweep++) {
