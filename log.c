@@ -118,7 +118,8 @@ static void out_setup(void)
 	 * socket cannot be opened again; a terminal may, and may block too. */
 	if (lseek(STDERR_FILENO, 0, SEEK_CUR) >= 0 || errno != ESPIPE)
 		return;
-	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	/* O_NOCTTY: a terminal opened again must not become sexton's controlling one */
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0)
 		out.fd = fd; /* else no /proc yet (boot mode): blocking it is */
 }

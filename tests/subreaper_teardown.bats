@@ -153,7 +153,7 @@ pids_cgroup() {
 }
 
 @test "5: a fork bomb that ignores SIGTERM does not outlive the teardown (20 rounds)" {
-	local cg rounds=20
+	local cg rounds=20 LIMIT=150 # 20 rounds of a 0.2 s grace and a bomb to stop, on a busy machine
 	cg=$(pids_cgroup)
 	if [ -n "$cg" ]; then
 		CG=$cg
@@ -203,7 +203,8 @@ pids_cgroup() {
 @test "7: -w does not name orphans after another namespace's processes" {
 	# The inner namespace has the outer /proc; the orphan gets the inner
 	# pid 300 that an outer bystander has, so a lookup by number in the
-	# wrong /proc names the bystander ("tdprobe").
+	# wrong /proc names the bystander ("tdprobe"). The orphan may still be
+	# alive when the workload exits; then the teardown's SIGTERM ends it.
 	run --separate-stderr sub '
 		tdprobe bystander -a 300 "$T/by300"
 		unshare --pid --fork sh -c "\"\$SEXTON\" -w -t 1 tdprobe orphan -a 300 orphan-x; echo rc \$?"
@@ -213,7 +214,7 @@ pids_cgroup() {
 	grep -qx "rc 0" <<<"$output"
 	grep -qx "bystander by clean" <<<"$output"
 	grep -qx "bystander by300 clean" <<<"$output"
-	grep -qE "^sexton: reaped zombie 300 ('orphan-x' )?\(exited with status 0\)$" <<<"$stderr"
+	grep -qE "^sexton: reaped zombie 300 ('orphan-x' )?\((exited with status 0|killed by signal 15)\)$" <<<"$stderr"
 	! grep -q "'tdprobe'" <<<"$stderr" || false
 }
 
