@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <termios.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /*
@@ -200,6 +201,12 @@ int child_spawn(const struct config *cfg, struct state *st)
 		child_exec(cfg, st);
 	st->child = pid;
 	st->child_alive = true;
+	/* A pidfd of the workload, for the teardown without /proc: its process
+	 * group can then be signalled without naming it by a reusable number.
+	 * Taken before any wait, so it is this child's. ENOSYS, EMFILE: none. */
+	st->child_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (st->child_pidfd < 0)
+		st->child_pidfd = 0;
 	/*
 	 * Make the group here too, so that a -g forward right after fork finds
 	 * it. EACCES: the child has already exec'd; the child did it then.

@@ -74,6 +74,7 @@ int config_seconds(const char *text, long *ms)
 	char whole[8];
 	unsigned secs;
 	long frac = 0, scale = 100;
+	bool tiny = false; /* a non-zero digit, maybe past the milliseconds */
 	size_t n = dot != NULL ? (size_t)(dot - text) : strlen(text);
 
 	if (n == 0 || n >= sizeof(whole))
@@ -89,11 +90,14 @@ int config_seconds(const char *text, long *ms)
 			if (*dot < '0' || *dot > '9')
 				return -1;
 			frac += (*dot - '0') * scale;
+			tiny |= *dot != '0';
 		}
 	}
 	if ((long)secs * 1000 + frac > 1000000000L)
 		return -1; /* "1000000.5" */
 	*ms = (long)secs * 1000 + frac;
+	if (*ms == 0 && tiny)
+		*ms = 1; /* "0.0001" must not become 0, which means no teardown at all */
 	return 0;
 }
 

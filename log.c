@@ -16,11 +16,26 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 /* The one file-scope variable: the logger must work before the config exists. */
 static int log_level = LEVEL_WARN;
+
+/*
+ * Where lines go, and how many a full stderr cost. A pipe that nobody
+ * reads (a stuck log driver) must not stop PID 1 in write(2): for a pipe,
+ * (or a terminal) sexton writes through a descriptor of its own, opened again through
+ * /proc/self/fd/2 with O_NONBLOCK. That is a new open file description of
+ * the same pipe, so fd 2, which the workload shares, stays blocking. A
+ * line that does not fit is dropped and counted. Anything else (a file, a
+ * terminal) is written as it is. File scope: set up by the first line.
+ */
+static struct {
+	int fd;                /* 0: not set up yet (fd 0 is stdin, never stderr's copy) */
+	unsigned long dropped; /* lines the full pipe refused since the last one written */
+} out;
 
 struct line {
 	char buf[480];
@@ -92,6 +107,52 @@ static void put_conversion(struct line *l, const char **fmt, va_list *ap)
 	}
 }
 
+/* Find out whether stderr is a pipe, and if so open it again, non-blocking. */
+static void out_setup(void)
+{
+	int fd;
+
+	out.fd = STDERR_FILENO;
+	/* ESPIPE: a pipe, a socket or a terminal, which have no offset to lose
+	 * to a second description (a file has one, and is left alone). A
+	 * socket cannot be opened again; a terminal may, and may block too. */
+	if (lseek(STDERR_FILENO, 0, SEEK_CUR) >= 0 || errno != ESPIPE)
+		return;
+	/* O_NOCTTY: a terminal opened again must not become sexton's controlling one */
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0)
+		out.fd = fd; /* else no /proc yet (boot mode): blocking it is */
+}
+
+/* "sexton: N log lines dropped", once the pipe takes lines again; true when written. */
+static bool out_dropped(void)
+{
+	struct line note;
+	char digits[24];
+
+	memcpy(note.buf, "sexton: ", 8);
+	note.len = 8;
+	(void)num_put(digits, out.dropped, 10);
+	put_str(&note, digits);
+	put_str(&note, " log lines dropped: stderr was full\n");
+	if (write(out.fd, note.buf, note.len) < 0)
+		return false;
+	out.dropped = 0;
+	return true;
+}
+
+/* One line out; a pipe that is full costs the line, which is counted. */
+static void out_line(const char *buf, size_t len)
+{
+	if (out.fd == 0)
+		out_setup();
+	/* up to PIPE_BUF bytes: a pipe takes all of a line or nothing */
+	if ((out.dropped == 0 || out_dropped()) && write(out.fd, buf, len) >= 0)
+		return;
+	if (errno == EAGAIN)
+		out.dropped++;
+}
+
 void log_set_level(int level)
 {
 	log_level = level;
@@ -125,6 +186,6 @@ void log_msg(int level, const char *fmt, ...)
 	}
 	va_end(ap);
 	l.buf[l.len++] = '\n';
-	(void)!write(STDERR_FILENO, l.buf, l.len); /* nowhere left to report a failure */
+	out_line(l.buf, l.len); /* nowhere left to report a failure */
 	errno = saved;
 }

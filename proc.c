@@ -37,6 +37,8 @@ void proc_comm(pid_t pid, char *name, size_t size)
 	int fd;
 
 	name[0] = '\0';
+	if (!proc_is_ours(getpid()))
+		return; /* another namespace's pid of that number: no name beats a wrong one */
 	proc_path(path, pid, "comm");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -63,8 +65,8 @@ static void skip_fields(const char **p, int n)
 
 /*
  * "PID (COMM) S PPID ... STARTTIME ...": COMM may hold spaces and
- * parentheses, so the fields are counted from its last ')'. STARTTIME is
- * field 22, the 19th after the state.
+ * parentheses, so the fields are counted from its last ')'. NUM_THREADS is
+ * field 20 and STARTTIME field 22, the 17th and 19th after the state.
  */
 static int parse_stat(const char *line, struct proc *out)
 {
@@ -81,9 +83,12 @@ static int parse_stat(const char *line, struct proc *out)
 	out->state = close[2];
 	p = close + 3;
 	out->ppid = (pid_t)num_take(&p);
-	skip_fields(&p, 17);
+	skip_fields(&p, 15);
+	out->threads = (unsigned)num_take(&p); /* field 20 */
+	skip_fields(&p, 1);
 	out->start = num_take(&p);
 	out->mark = 0;
+	out->reread = false;
 	return 0;
 }
 
@@ -107,17 +112,52 @@ int proc_stat(pid_t pid, struct proc *out)
 	return parse_stat(line, out);
 }
 
-/* Whether /proc is this PID namespace's: its "self" is sexton's own pid. */
+/*
+ * Whether /proc is this PID namespace's. "self" resolving to sexton's own
+ * pid is not enough: the pid can be the same number in an outer namespace
+ * whose /proc this is. The NSpid line of /proc/self/status lists the pid in
+ * every namespace from the /proc's one down to sexton's own, so exactly one
+ * number, equal to getpid(), means the /proc is this namespace's. Kernels
+ * before 4.1 have no NSpid line: "self" alone decides there.
+ */
 bool proc_is_ours(pid_t self)
 {
-	char link[16];
+	static const char key[] = "\nNSpid:\t";
+	char link[16], buf[1536];
+	const char *p = link, *at;
 	ssize_t len = readlink("/proc/self", link, sizeof(link) - 1);
-	const char *p = link;
+	int fd;
 
 	if (len <= 0)
 		return false;
 	link[len] = '\0';
-	return (pid_t)num_take(&p) == self && *p == '\0';
+	if ((pid_t)num_take(&p) != self || *p != '\0')
+		return false;
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd); /* read-only */
+	if (len <= 0)
+		return false;
+	buf[len] = '\0';
+	/* a loop, not strstr(): musl's two-way search is 1 KiB */
+	for (at = buf; *at != '\0' && strncmp(at, key, sizeof(key) - 1) != 0; at++)
+		;
+	if (*at == '\0')
+		return true; /* before 4.1: "self" it is */
+	p = at + sizeof(key) - 1;
+	return (pid_t)num_take(&p) == self && *p == '\n';
+}
+
+/*
+ * Whether p is a process to signal: not a zombie, or a zombie leader whose
+ * other threads still run (after pthread_exit() in main, /proc shows the
+ * process as Z while it lives on; only a real zombie has one thread or none).
+ */
+bool proc_alive(const struct proc *p)
+{
+	return p->state != 'Z' || p->threads > 1;
 }
 
 /* ---- the snapshot: mmap'd (sexton links no malloc), indexed by pid ------ */
@@ -249,6 +289,28 @@ static struct proc *parent_of(const struct proc_table *t, const struct proc *p)
 }
 
 /*
+ * The parent of p, reading p again when its parent is not in the snapshot:
+ * /proc is read in pid order, so a parent with a higher pid than its child
+ * can exit and be reaped between the two reads. By the time it is missing,
+ * the kernel has re-parented the child (to sexton, if it is sexton's), and
+ * a second read of the child tells. Only such entries pay for it.
+ */
+static struct proc *parent_or_reread(const struct proc_table *t, struct proc *p)
+{
+	struct proc *parent = parent_of(t, p), now;
+
+	if (parent != NULL || p->reread || p->ppid <= 0)
+		return parent;
+	p->reread = true;
+	if (proc_stat(p->pid, &now) < 0 || now.start != p->start)
+		return NULL; /* gone, or another process by now */
+	p->ppid = now.ppid;
+	p->state = now.state;
+	p->threads = now.threads;
+	return p; /* the caller looks at p again, with its parent as it is now */
+}
+
+/*
  * Whether p (not self) descends from self: up the parent chain, which stops
  * at a child of self, remembering the verdict on the way.
  */
@@ -267,7 +329,7 @@ bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self)
 			verdict = 1;
 			break;
 		}
-		q = parent_of(t, q);
+		q = parent_or_reread(t, q);
 	}
 	/* The same walk again, marking; it stops at the first marked entry. */
 	for (q = p; q != NULL && q->mark == 0; q = parent_of(t, q)) {

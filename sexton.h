@@ -109,6 +109,7 @@ struct state {
 	enum phase phase;
 	int shutdown_action;       /* boot mode: a shutdown was asked for by this signal's action */
 	pid_t child;               /* the workload; 0 before the fork */
+	int child_pidfd;           /* the workload's pidfd from the fork on; 0 none (fd 0 is stdin) */
 	bool child_alive;
 	bool child_stopped;        /* stopped by a signal, as waitpid(WUNTRACED) last reported */
 	int stop_signal;           /* the signal that stopped it; 0 once sexton has acted on it */
@@ -121,7 +122,7 @@ struct state {
 	unsigned long orphans;     /* reaped processes other than the workload */
 	unsigned long signalled;   /* leftovers the teardown sent SIGTERM */
 	unsigned long killed;      /* leftovers still there when the grace period ended */
-	bool uncounted;            /* no /proc of this namespace: the leftovers were not counted */
+	bool uncounted;            /* no usable /proc, or a descendant it could not see: not counted */
 };
 
 /* ---- num.c: decimal numbers in and out ---------------------------------- */
@@ -143,6 +144,8 @@ struct proc {
 	unsigned long long start;  /* start time after boot: with the pid, who it is */
 	char state;                /* R, S, D, T, Z, ... */
 	signed char mark;          /* sexton's descendant: 0 not known yet, 1 yes, -1 no */
+	bool reread;               /* read again because its parent had gone */
+	unsigned threads;          /* a Z leader with threads left is alive */
 	char comm[18];
 };
 
@@ -158,6 +161,7 @@ void proc_path(char buf[static 32], pid_t pid, const char *leaf);
 void proc_comm(pid_t pid, char *name, size_t size);
 int proc_stat(pid_t pid, struct proc *out);
 bool proc_is_ours(pid_t self);
+bool proc_alive(const struct proc *p);
 int proc_snapshot(struct proc_table *t);
 void proc_free(struct proc_table *t);
 bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self);

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -57,6 +58,36 @@ static bool signal_proc(const struct proc *p, int sig)
 	return sent;
 }
 
+/* What signal_leftovers reports besides sending the signal. */
+enum tally {
+	TALLY_NONE,   /* nothing: as PID 1, not even a look at /proc */
+	TALLY_COUNT,  /* how many leftovers there were */
+	TALLY_NAME,   /* that, and with -w each one's pid and name */
+	TALLY_RUNNING,/* how many of them were not stopped yet */
+};
+
+/* pidfd_send_signal(2)'s flag for the process group (Linux 6.9); linux/pidfd.h is not in musl. */
+#define PIDFD_GROUP (1U << 2)
+
+/*
+ * Without a /proc of this namespace, a subreaper cannot tell its
+ * descendants. kill(-workload) would be wrong once the workload is reaped:
+ * if its group has emptied, the number is free, and a stranger that got it
+ * may lead a group of its own by now. The workload's pidfd names the group
+ * itself, not its number: a group whose members are gone gets nothing.
+ * Kernels before 6.9 cannot do that, and then nobody is signalled.
+ */
+static void signal_group_blind(const struct state *st, int sig, enum tally tally)
+{
+	bool sent = st->child_pidfd > 0 &&
+		    syscall(SYS_pidfd_send_signal, st->child_pidfd, sig, NULL, PIDFD_GROUP) == 0;
+
+	if (tally == TALLY_COUNT)
+		log_msg(LEVEL_WARN, "/proc is not this PID namespace's: only the workload's process"
+			" group %s, other leftovers cannot be found",
+			sent ? "was signalled" : "could have been signalled, and was not");
+}
+
 /* With -w, a leftover that had to be killed is named, as reaped orphans are. */
 static void name_killed(const struct config *cfg, const struct proc *p)
 {
@@ -65,12 +96,6 @@ static void name_killed(const struct config *cfg, const struct proc *p)
 			p->comm);
 }
 
-/* What signal_leftovers reports besides sending the signal. */
-enum tally {
-	TALLY_NONE,   /* nothing: as PID 1, not even a look at /proc */
-	TALLY_COUNT,  /* how many leftovers there were */
-	TALLY_NAME,   /* that, and with -w each one's pid and name */
-};
 
 /*
  * Send sig to every live leftover, as sexton stands (see the top of this
@@ -90,20 +115,22 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 		return 0;
 	}
 	if (!proc_is_ours(st->self) || proc_snapshot(&t) < 0) {
-		/* Blind: PID 1 still reaches everyone; a subreaper, the
-		 * workload's process group, which outlives the workload. */
-		if (pid1 || st->child > 0) /* -P has no workload: kill(-0) is sexton's own group */
-			(void)kill(pid1 ? -1 : -st->child, sig);
+		/* Blind: PID 1 still reaches everyone. */
+		if (pid1)
+			(void)kill(-1, sig);
+		else
+			signal_group_blind(st, sig, tally);
 		return -1;
 	}
 	for (i = 0; i < t.n; i++) {
 		struct proc *p = &t.procs[i];
 
-		if (p->pid == st->self || p->state == 'Z' || !proc_descends(&t, p, st->self))
+		if (p->pid == st->self || !proc_alive(p) || !proc_descends(&t, p, st->self))
 			continue;
 		if (!pid1 && !signal_proc(p, sig))
 			continue;
-		n++;
+		if (tally != TALLY_RUNNING || (p->state != 'T' && p->state != 't'))
+			n++;
 		if (tally == TALLY_NAME)
 			name_killed(cfg, p);
 	}
@@ -185,6 +212,25 @@ static bool wait_for_none(const struct config *cfg, struct state *st, long ms)
 }
 
 /*
+ * Before a subreaper's SIGKILL sweeps: SIGSTOP sweeps until one finds every
+ * descendant stopped. Between reading /proc and signalling, a process can
+ * fork a child the sweep has not seen; a fork bomb that does so all the
+ * time can outlive every SIGKILL sweep. A stopped process cannot fork (the
+ * kernel abandons a fork while a stop is pending), so once all are stopped
+ * the SIGKILL sweep reaches the whole bomb. Bounded, for a bomb that
+ * outruns the sweeps: the SIGKILL sweeps follow anyway.
+ */
+#define STOP_SWEEPS 32
+static void freeze_leftovers(const struct config *cfg, const struct state *st)
+{
+	int sweep;
+
+	for (sweep = 0; sweep < STOP_SWEEPS; sweep++)
+		if (signal_leftovers(cfg, st, SIGSTOP, TALLY_RUNNING) <= 0)
+			return; /* all stopped, or /proc cannot tell */
+}
+
+/*
  * SIGKILL to what is left, then reap it. As PID 1, kill(-1) reaches every
  * process at once. A subreaper sweeps again while something is left, for a
  * process that forked while /proc was read; only the first sweep counts
@@ -198,6 +244,8 @@ static void kill_leftovers(const struct config *cfg, struct state *st)
 
 	log_msg(LEVEL_WARN, "the grace period is over: SIGKILL to every %s",
 		sweeping ? "descendant" : "process");
+	if (sweeping)
+		freeze_leftovers(cfg, st);
 	n = signal_leftovers(cfg, st, SIGKILL, TALLY_NAME);
 	st->killed = n > 0 ? (unsigned long)n : 0;
 	for (sweep = 1; sweeping && sweep < KILL_SWEEPS; sweep++) {
@@ -206,6 +254,25 @@ static void kill_leftovers(const struct config *cfg, struct state *st)
 		(void)signal_leftovers(cfg, st, SIGKILL, TALLY_NONE);
 	}
 	(void)wait_for_none(cfg, st, sweeping ? KILL_WAIT_MS / KILL_SWEEPS : KILL_WAIT_MS);
+}
+
+/*
+ * The walk needs two descriptors at a time (a stat file, a pidfd), and a
+ * caller may have left sexton none: it passed descriptors up to the soft
+ * RLIMIT_NOFILE. The workload is gone by now and rlimits are per process,
+ * so raising sexton's own soft limit to the hard one costs nobody anything.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit lim;
+
+	/* prlimit64 itself: musl's setrlimit() applies a limit to every thread
+	 * through __synccall, 1 KiB that a single-threaded sexton never needs. */
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &lim) == 0 &&
+	    lim.rlim_cur < lim.rlim_max) {
+		lim.rlim_cur = lim.rlim_max;
+		(void)syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &lim, NULL); /* below the hard limit: cannot fail */
+	}
 }
 
 /*
@@ -223,9 +290,17 @@ void teardown(const struct config *cfg, struct state *st)
 		return;
 	if (!reap_all(cfg, st))
 		return; /* nobody left: the common case costs one wait */
+	raise_fd_limit();
 	n = signal_leftovers(cfg, st, SIGTERM, TALLY_COUNT);
 	(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
 	st->uncounted = n < 0;
+	if (n == 0 && st->self != 1 && reap_all(cfg, st)) {
+		/* A child is alive that the walk did not find: hidden from this
+		 * /proc (hidepid, another user's setuid program), so not signalled. */
+		log_msg(LEVEL_WARN, "a descendant is alive that sexton cannot see in /proc"
+			" (hidepid?): it was not signalled");
+		st->uncounted = true;
+	}
 	st->signalled = n > 0 ? (unsigned long)n : 0;
 	log_msg(LEVEL_INFO, "SIGTERM to every %s left; grace period %lu ms",
 		st->self == 1 ? "process" : "descendant", (unsigned long)cfg->grace_ms);
