@@ -48,6 +48,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <linux/audit.h>
 #include <unistd.h>
 
 static void die(const char *what)
@@ -338,21 +339,28 @@ static int is_stat_of(const char *path, const char *b)
 	return plen == blen + 5 || path[plen - 6 - blen] == '/';
 }
 
-/* open(2) and openat(2): musl's open() is SYS_open on x86_64. */
-static int is_open(unsigned long long nr)
+/* open(2) and openat(2), by the tracee's own syscall table: musl's open()
+ * is SYS_open on x86_64, and an i386 sexton under an x86_64 kernel reports
+ * i386 numbers (open 5, openat 295) with arch AUDIT_ARCH_I386. Returns the
+ * index of the path argument, or -1 for any other call. */
+static int open_path_arg(const struct __ptrace_syscall_info *info)
 {
+	unsigned long long nr = info->entry.nr;
+
+	if (info->arch == AUDIT_ARCH_I386)
+		return nr == 5 ? 0 : nr == 295 ? 1 : -1;
 #ifdef SYS_open
 	if (nr == SYS_open)
-		return 1;
+		return 0;
 #endif
-	return nr == SYS_openat;
+	return nr == SYS_openat ? 1 : -1;
 }
 
 static int hold(int argc, char **argv)
 {
 	struct __ptrace_syscall_info info;
 	pid_t pid;
-	int status, seen = 0, sig;
+	int status, seen = 0, sig, arg;
 	char path[256];
 
 	if (argc != 4)
@@ -371,11 +379,10 @@ static int hold(int argc, char **argv)
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
 			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) <= 0)
 				die("PTRACE_GET_SYSCALL_INFO");
-			if (info.op == PTRACE_SYSCALL_INFO_ENTRY && is_open(info.entry.nr)) {
+			if (info.op == PTRACE_SYSCALL_INFO_ENTRY && (arg = open_path_arg(&info)) >= 0) {
 				if (seen)
 					break;
-				peek_string(pid, (unsigned long)info.entry.args[info.entry.nr == SYS_openat],
-					    path, sizeof(path));
+				peek_string(pid, (unsigned long)info.entry.args[arg], path, sizeof(path));
 				seen = is_stat_of(path, argv[2]);
 			}
 		} else if (status >> 16 == PTRACE_EVENT_STOP) {
