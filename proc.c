@@ -6,7 +6,8 @@
  * A subreaper must signal its own descendants and nobody else, and the only
  * record of who descends from whom is each process's parent pid in
  * /proc/PID/stat. A pid alone does not name a process (pids are reused), so
- * every entry keeps its start time too: a pid and a start time do.
+ * every entry keeps its start time too: within one snapshot, a pid and a
+ * start time do (the teardown checks finer, through pidfds: teardown.c).
  */
 #include "sexton.h"
 
@@ -89,6 +90,8 @@ static int parse_stat(const char *line, struct proc *out)
 	out->start = num_take(&p);
 	out->mark = 0;
 	out->reread = false;
+	out->up = out->kid = out->next = 0;
+	out->fd = -1;
 	return 0;
 }
 
@@ -220,6 +223,13 @@ static struct proc *table_find(const struct proc_table *t, pid_t pid)
 
 void proc_free(struct proc_table *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->procs[i].fd >= 0)
+			(void)close(t->procs[i].fd); /* a pidfd: nothing written through it */
+	if (t->order != NULL)
+		(void)munmap(t->order, (t->n != 0 ? t->n : 1) * sizeof(int));
 	if (t->procs != NULL)
 		(void)munmap(t->procs, t->cap * sizeof(*t->procs));
 	if (t->index != NULL)
@@ -338,4 +348,52 @@ bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self)
 			break;
 	}
 	return verdict > 0;
+}
+
+/* Whether the snapshot holds pid as one of sexton's descendants (after proc_tree). */
+bool proc_is_descendant(const struct proc_table *t, pid_t pid)
+{
+	const struct proc *p = table_find(t, pid);
+
+	return p != NULL && p->mark > 0;
+}
+
+/*
+ * sexton's descendants as a tree, in t->order breadth first: every parent
+ * before its children, and each parent's children one after the other, so
+ * the teardown can check a child against a parent it has just pinned with
+ * a pidfd and let that pidfd go once the children are done. Returns how
+ * many there are, or -1 without memory for the order (t is freed then).
+ */
+long proc_tree(struct proc_table *t, pid_t self)
+{
+	struct proc *p, *parent;
+	size_t i, head, tail = 0;
+	int roots = 0, k;
+
+	for (i = 0; i < t->n; i++) {
+		p = &t->procs[i];
+		if (p->pid == self || !proc_descends(t, p, self))
+			continue;
+		parent = p->ppid == self ? NULL : parent_of(t, p);
+		p->up = parent != NULL ? (int)(parent - t->procs) + 1 : 0;
+		p->next = parent != NULL ? parent->kid : roots;
+		if (parent != NULL)
+			parent->kid = (int)i + 1;
+		else
+			roots = (int)i + 1;
+	}
+	t->order = map_grow(NULL, 0, (t->n != 0 ? t->n : 1) * sizeof(int));
+	if (t->order == NULL) {
+		proc_free(t);
+		return -1;
+	}
+	/* Each entry sits in one list, its parent's: the walk meets it once. */
+	for (k = roots; k != 0; k = t->procs[k - 1].next)
+		t->order[tail++] = k - 1;
+	for (head = 0; head < tail; head++)
+		for (k = t->procs[t->order[head]].kid; k != 0; k = t->procs[k - 1].next)
+			t->order[tail++] = k - 1;
+	t->order_n = tail;
+	return (long)tail;
 }

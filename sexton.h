@@ -147,6 +147,10 @@ struct proc {
 	bool reread;               /* read again because its parent had gone */
 	unsigned threads;          /* a Z leader with threads left is alive */
 	char comm[18];
+	/* In the tree of sexton's descendants (proc_tree): entries + 1, 0 for none. */
+	int up;                    /* its parent; 0 when that is sexton */
+	int kid, next;             /* its first child, its next sibling */
+	int fd;                    /* its pidfd while its children are checked, or -1 */
 };
 
 /* Every process of /proc, in memory of its own, indexed by pid. */
@@ -155,6 +159,8 @@ struct proc_table {
 	size_t n, cap;
 	int *index; /* entry + 1 per slot, 0 free; slots: a power of two */
 	size_t slots;
+	int *order; /* proc_tree(): sexton's descendants, parents first */
+	size_t order_n;
 };
 
 void proc_path(char buf[static 32], pid_t pid, const char *leaf);
@@ -165,6 +171,8 @@ bool proc_alive(const struct proc *p);
 int proc_snapshot(struct proc_table *t);
 void proc_free(struct proc_table *t);
 bool proc_descends(const struct proc_table *t, struct proc *p, pid_t self);
+long proc_tree(struct proc_table *t, pid_t self);
+bool proc_is_descendant(const struct proc_table *t, pid_t pid);
 
 /* ---- reap.c: waiting for children --------------------------------------- */
 

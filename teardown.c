@@ -13,8 +13,9 @@
  *    kernel applies to all of them at once, so none can fork past it;
  *  - as a subreaper, sexton's own descendants and nothing else the user may
  *    signal, so never kill(-1). They are found by walking /proc from sexton
- *    down, and each is pinned with a pidfd and checked against its start
- *    time before it is signalled, so a recycled pid never gets the signal.
+ *    down, parents first; each is pinned with a pidfd and checked against
+ *    its parent (still pinned) before it is signalled, so a recycled pid
+ *    never gets the signal.
  * Either way "sexton has no child left" means "no leftover is left": every
  * orphan of the namespace or of sexton's subtree is re-parented to sexton.
  */
@@ -35,27 +36,72 @@
 
 /* ---- signalling ------------------------------------------------------- */
 
-/*
- * Signal p if the pid still names the process of the snapshot. The pidfd
- * pins that process: while it is open, the pid cannot be reused, so a start
- * time that still matches after opening it means the signal reaches the
- * right one. Kernels before 5.3 have no pidfd: a plain kill then, with the
- * same check just before it.
- */
-static bool signal_proc(const struct proc *p, int sig)
+/* pidfd_send_signal(2) with no flags: the signal, or 0 to ask whether the
+ * pidfd's process still holds its pid (a zombie does, until reaped). */
+static bool pidfd_signal(int fd, int sig)
 {
+	return syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0;
+}
+
+/*
+ * Whether now, the /proc entry read after opening the pidfd of one of the
+ * snapshot's descendants, is a descendant. A pid is freed when its process
+ * is reaped, pidfd or not, and a start time is only as fine as a clock tick
+ * (10 ms), so "same pid, same start" passes a stranger that took the pid
+ * within one tick. A parent does not: a child of sexton is a descendant, and
+ * so is a child of a descendant whose pidfd is open and whose pid is still
+ * held after the read (a pid is held from fork to reap, so at the read it
+ * named that very parent). Only when the parent cannot be asked that way
+ * (re-parented to a nested subreaper, or no pidfd for it) does the snapshot
+ * decide: the new parent must be one of the descendants it found.
+ */
+static bool still_descends(const struct proc_table *t, const struct proc *now,
+			   const struct proc *parent, pid_t self)
+{
+	if (now->ppid == self)
+		return true;
+	if (parent != NULL && parent->fd >= 0 && now->ppid == parent->pid)
+		return pidfd_signal(parent->fd, 0);
+	return proc_is_descendant(t, now->ppid);
+}
+
+/*
+ * Signal p if it still descends from sexton. The signal goes through a
+ * pidfd opened before the check, so it reaches the process that was checked
+ * or, if that one died since, nobody. p's pidfd stays open while its own
+ * children are checked against it. Kernels before 5.3 have no pidfd: a
+ * plain kill then, with the same check just before it.
+ */
+static bool signal_proc(struct proc_table *t, struct proc *p, int sig, pid_t self)
+{
+	const struct proc *parent = p->up != 0 ? &t->procs[p->up - 1] : NULL;
 	int fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	struct proc now;
-	bool same, sent;
+	bool sent;
 
 	if (fd < 0 && errno != ENOSYS)
-		return false; /* ESRCH: gone */
-	same = proc_stat(p->pid, &now) == 0 && now.start == p->start;
+		return false; /* ESRCH: gone; EMFILE: see raise_fd_limit() */
+	sent = proc_stat(p->pid, &now) == 0 && now.start == p->start &&
+	       still_descends(t, &now, parent, self);
 	if (fd < 0)
-		return same && kill(p->pid, sig) == 0;
-	sent = same && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0;
-	(void)close(fd); /* nothing was written through it */
+		return sent && kill(p->pid, sig) == 0;
+	sent = sent && pidfd_signal(fd, sig);
+	if (sent && p->kid != 0)
+		p->fd = fd; /* closed once its children are done, or by proc_free() */
+	else
+		(void)close(fd); /* nothing was written through it */
 	return sent;
+}
+
+/* Done with the children of the entry up - 1: its pidfd can go. */
+static void release_parent(struct proc_table *t, int up)
+{
+	struct proc *parent = up != 0 ? &t->procs[up - 1] : NULL;
+
+	if (parent != NULL && parent->fd >= 0) {
+		(void)close(parent->fd); /* a pidfd: nothing written through it */
+		parent->fd = -1;
+	}
 }
 
 /* What signal_leftovers reports besides sending the signal. */
@@ -114,7 +160,7 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 		(void)kill(-1, sig); /* ESRCH: nobody is left */
 		return 0;
 	}
-	if (!proc_is_ours(st->self) || proc_snapshot(&t) < 0) {
+	if (!proc_is_ours(st->self) || proc_snapshot(&t) < 0 || proc_tree(&t, st->self) < 0) {
 		/* Blind: PID 1 still reaches everyone. */
 		if (pid1)
 			(void)kill(-1, sig);
@@ -122,12 +168,14 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 			signal_group_blind(st, sig, tally);
 		return -1;
 	}
-	for (i = 0; i < t.n; i++) {
-		struct proc *p = &t.procs[i];
+	for (i = 0; i < t.order_n; i++) {
+		struct proc *p = &t.procs[t.order[i]];
 
-		if (p->pid == st->self || !proc_alive(p) || !proc_descends(&t, p, st->self))
+		if (i > 0 && p->up != t.procs[t.order[i - 1]].up)
+			release_parent(&t, t.procs[t.order[i - 1]].up);
+		if (!proc_alive(p))
 			continue;
-		if (!pid1 && !signal_proc(p, sig))
+		if (!pid1 && !signal_proc(&t, p, sig, st->self))
 			continue;
 		if (tally != TALLY_RUNNING || (p->state != 'T' && p->state != 't'))
 			n++;

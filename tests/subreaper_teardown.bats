@@ -218,6 +218,49 @@ pids_cgroup() {
 	! grep -q "'tdprobe'" <<<"$stderr" || false
 }
 
+# 8 ---------------------------------------------------------------------
+
+@test "8: a stranger that took a descendant's pid within the same clock tick gets nothing" {
+	# X (pid 5000, a child of the orphan P) is born while a tracer holds
+	# sexton at the start of its /proc scan, read by the scan, then killed
+	# and reaped by P, and a stranger (a bystander, not sexton's) forks into
+	# pid 5000. When both started in the same clock tick, the start time
+	# cannot tell them apart; only a round where they did counts. 5 such
+	# rounds are wanted, in at most 40.
+	LIMIT=240 run --separate-stderr sub '
+		same=0 rounds=0
+		while [ "$same" -lt 5 ] && [ "$rounds" -lt 40 ]; do
+			rounds=$((rounds + 1))
+			d="$T/r$rounds"; mkdir "$d"
+			mkfifo "$d/mk" "$d/made" "$d/kill" "$d/dead" "$d/wl" "$d/hold"
+			"$SEXTON" -t 5 sh -c "tdprobe reuser \"\$1\" 5000 && read x <\"\$1/wl\"; exit 0" sh "$d" \
+				>"$d/out" 2>"$d/err" &
+			sx=$!
+			exec 3<>"$d/hold"
+			tdprobe holdreuse "$sx" 5000 "$d" >&3 &
+			tr=$!
+			read -r line <&3; [ "$line" = "tdprobe attached" ] || { echo "round $rounds: $line"; break; }
+			echo x >"$d/wl"
+			wait "$sx"; rc=$?
+			read -r -t 20 tick <&3; read -r -t 20 line <&3; wait "$tr"
+			exec 3<&-
+			[ "$line" = "tdprobe released" ] || { echo "round $rounds: tracer said $tick / $line"; break; }
+			grep -qx "P term" "$d/out" || echo "round $rounds: P got no SIGTERM (rc $rc)"
+			if [ "$tick" = "same tick" ]; then
+				same=$((same + 1))
+				[ -s "$d/y" ] && echo "round $rounds: the stranger was signalled: $(tr "\n" " " <"$d/y")"
+			fi
+			kill -9 "$(cat "$d/y.pid")"
+		done
+		echo "$same of $rounds rounds in the same tick"
+		bystander_clean by'
+	echo "$output"; echo "$stderr"
+	grep -qx "5 of [0-9]* rounds in the same tick" <<<"$output"
+	grep "rounds in the same tick" <<<"$output" >&3
+	! grep -q "^round " <<<"$output" || false
+	grep -qx "bystander by clean" <<<"$output"
+}
+
 # 9 ---------------------------------------------------------------------
 
 @test "9: a grace period between 0 and 1 ms is 1 ms, not none" {

@@ -30,6 +30,20 @@
  *   tdprobe orphan -a PID NAME
  *       An orphan with the pid PID, named NAME (PR_SET_NAME), that exits as
  *       soon as its parent has: the caller's subreaper reaps it.
+ *   tdprobe reuser DIR X_PID
+ *       An orphan P in a session of its own that, when DIR/mk is written,
+ *       forks a child X with the pid X_PID and writes DIR/made; when DIR/kill
+ *       is written, SIGKILLs X, reaps it and writes DIR/dead. P prints
+ *       "P term" on SIGTERM and exits.
+ *   tdprobe holdreuse PID X_PID DIR
+ *       Trace PID (sexton) and stop it at its first getdents64(2), the start
+ *       of its /proc scan: have the reuser make X there, let the scan read
+ *       X's stat, stop sexton again at its next open, have X killed and
+ *       reaped, and fork a bystander (recording signals to DIR/y, its pid in
+ *       DIR/y.pid) that takes X_PID: a stranger now holds a pid the scan saw
+ *       as a descendant. Prints "same tick" when the two started in the same
+ *       clock tick (a start time cannot tell them apart), "other tick" when
+ *       not, then "released" after letting sexton go on.
  *   tdprobe fill N CMD...
  *       Open /dev/null (not close-on-exec) until exactly N descriptors are
  *       free below RLIMIT_NOFILE's soft limit, then exec CMD.
@@ -402,6 +416,146 @@ static int hold(int argc, char **argv)
 	return 0;
 }
 
+static int reuser(int argc, char **argv)
+{
+	int fds[2], status;
+	pid_t x;
+
+	if (argc != 3)
+		return 2;
+	if (pipe(fds) < 0)
+		die("pipe");
+	if (fork_at(0) > 0)
+		return await_ready(fds);
+	close(fds[0]);
+	if (fork_at(0) > 0)
+		_exit(0); /* P is orphaned: the subreaper adopts it */
+	setsid();
+	block_term();
+	ready(fds[1]);
+	open_read_byte(argv[1], "mk");
+	x = fork_at(atoi(argv[2]));
+	if (x == 0)
+		for (;;)
+			pause(); /* until SIGKILL */
+	open_write_byte(argv[1], "made");
+	open_read_byte(argv[1], "kill");
+	if (kill(x, SIGKILL) < 0 || waitpid(x, &status, 0) != x)
+		die("kill X");
+	open_write_byte(argv[1], "dead");
+	answer_term("P");
+	return 0;
+}
+
+/* STARTTIME, field 22 of /proc/PID/stat, in clock ticks after boot. */
+static unsigned long long start_of(pid_t pid)
+{
+	char path[64], line[640], *p;
+	unsigned long long start = 0;
+	int fd, field;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		die(path);
+	line[n] = '\0';
+	p = strrchr(line, ')');
+	for (field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &start) != 1)
+		die(path);
+	return start;
+}
+
+/* Stop the traced pid at the next entry of a syscall that want() picks. */
+static void trace_until(pid_t pid, int (*want)(const struct __ptrace_syscall_info *, pid_t, void *),
+			void *arg)
+{
+	struct __ptrace_syscall_info info;
+	int status, sig = 0;
+
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig) < 0)
+			die("PTRACE_SYSCALL");
+		if (waitpid(pid, &status, __WALL) < 0)
+			die("waitpid");
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			_exit(1); /* gone before the moment came */
+		sig = 0;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) <= 0)
+				die("PTRACE_GET_SYSCALL_INFO");
+			if (info.op == PTRACE_SYSCALL_INFO_ENTRY && want(&info, pid, arg))
+				return;
+		} else if (status >> 16 != PTRACE_EVENT_STOP) {
+			sig = WSTOPSIG(status); /* a signal for sexton: pass it on */
+		}
+	}
+}
+
+static int is_getdents(const struct __ptrace_syscall_info *info, pid_t pid, void *arg)
+{
+	(void)pid;
+	(void)arg;
+	return info->arch == AUDIT_ARCH_I386 ? info->entry.nr == 220
+					     : info->entry.nr == SYS_getdents64;
+}
+
+/* An open after the one of X's stat: sexton has read X's parent and start. */
+static int is_open_after_stat(const struct __ptrace_syscall_info *info, pid_t pid, void *arg)
+{
+	int *seen = arg, a = open_path_arg(info);
+	char path[256];
+
+	if (a < 0)
+		return 0;
+	if (seen[0])
+		return 1;
+	peek_string(pid, (unsigned long)info->entry.args[a], path, sizeof(path));
+	seen[0] = is_stat_of(path, (const char *)&seen[1]);
+	return 0;
+}
+
+static int holdreuse(int argc, char **argv)
+{
+	int seen[8] = { 0 };
+	char file[4096];
+	unsigned long long x_start, y_start;
+	pid_t pid, x;
+	char *by[] = { "bystander", "-a", argv[2], file, NULL };
+
+	if (argc != 4 || strlen(argv[2]) >= sizeof(seen) - sizeof(int))
+		return 2;
+	pid = atoi(argv[1]);
+	x = atoi(argv[2]);
+	strcpy((char *)&seen[1], argv[2]);
+	snprintf(file, sizeof(file), "%s/y", argv[3]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD) < 0)
+		die("PTRACE_SEIZE");
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0 || waitpid(pid, NULL, __WALL) < 0)
+		die("PTRACE_INTERRUPT");
+	say("tdprobe", "attached");
+	trace_until(pid, is_getdents, NULL);
+	open_write_byte(argv[3], "mk");
+	open_read_byte(argv[3], "made");
+	x_start = start_of(x);
+	trace_until(pid, is_open_after_stat, seen);
+	open_write_byte(argv[3], "kill");
+	open_read_byte(argv[3], "dead");
+	if (bystander(4, by) != 0)
+		return 1;
+	y_start = start_of(x);
+	say(y_start == x_start ? "same" : "other", "tick");
+	if (ptrace(PTRACE_DETACH, pid, 0, 0) < 0)
+		die("PTRACE_DETACH");
+	say("tdprobe", "released");
+	return 0;
+}
+
 static int bomb(int argc, char **argv)
 {
 	int fds[2];
@@ -480,7 +634,7 @@ int main(int argc, char **argv)
 	} modes[] = {
 		{ "bystander", bystander }, { "zleader", zleader }, { "chain", chain },
 		{ "hold", hold },	    { "bomb", bomb },	    { "fill", fill },
-		{ "orphan", orphan },
+		{ "orphan", orphan },	    { "reuser", reuser },   { "holdreuse", holdreuse },
 	};
 	size_t i;
 
