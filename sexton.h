@@ -129,6 +129,7 @@ struct state {
 	enum tty_mode tty;
 	int tty_fd;                /* the terminal for TTY_FOREGROUND / TTY_ACQUIRE */
 	bool child_sigchld_ignored;/* the caller left SIGCHLD ignored: restore it in the child */
+	char **listen_pid_slot;    /* environ's LISTEN_PID=<sexton's pid>, for the child to rewrite */
 	/* Accounting, for the line at exit (-v) */
 	unsigned long orphans;     /* reaped processes other than the workload */
 	unsigned long signalled;   /* leftovers the teardown sent SIGTERM */
@@ -143,6 +144,7 @@ char *num_put(char *p, unsigned long long v, unsigned base);
 
 /* ---- log.c: the logger -------------------------------------------------- */
 void log_set_level(int level);
+void log_forget_fd(void);
 bool log_enabled(int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
