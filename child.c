@@ -199,7 +199,6 @@ static int exec_program(char **argv)
 static void child_exec(const struct config *cfg, const struct state *st)
 {
 	char listen_pid[LISTEN_PID_LEN + 24] = LISTEN_PID;
-	sigset_t pipe_set;
 	int err;
 
 	if (st->tty == TTY_ACQUIRE) {
@@ -219,12 +218,9 @@ static void child_exec(const struct config *cfg, const struct state *st)
 	}
 	signals_restore_in_child(st);
 	err = exec_program(cfg->argv);
-	/* A stderr pipe whose reader has gone must not turn 127 into 141: with
-	 * the mask emptied above, SIGPIPE would kill the child in the line's
-	 * write(2). Blocked, the write fails with EPIPE instead. */
-	(void)sigemptyset(&pipe_set);
-	(void)sigaddset(&pipe_set, SIGPIPE);
-	(void)sigprocmask(SIG_BLOCK, &pipe_set, NULL); /* cannot fail with a valid set */
+	/* The mask is empty now: a stderr pipe whose reader has gone would
+	 * kill the child with SIGPIPE in the line's write(2). */
+	signals_block_pipe_in_child();
 	log_msg(LEVEL_ERROR, "cannot run '%s': %s", cfg->argv[0], strerror(err));
 	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
 }
@@ -244,7 +240,10 @@ static void close_inherited(void)
 	unsigned long fd;
 
 	if (syscall(SYS_close_range, 3U, ~0U, 0) < 0) {
-		if (getrlimit(RLIMIT_NOFILE, &lim) < 0 || lim.rlim_cur == RLIM_INFINITY)
+		/* prlimit64 itself, as in teardown.c: musl's getrlimit() adds a
+		 * fallback for kernels older than any sexton runs on. */
+		if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &lim) < 0 ||
+		    lim.rlim_cur == RLIM_INFINITY)
 			lim.rlim_cur = 1UL << 20; /* the kernel's fs.nr_open default */
 		for (fd = 3; fd < lim.rlim_cur; fd++)
 			(void)close((int)fd); /* EBADF: not open, the usual case */

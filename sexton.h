@@ -222,6 +222,7 @@ int signals_parse(const char *text);
 const char *signals_name(int sig, char buf[static 16]);
 int signals_setup(struct state *st);
 void signals_restore_in_child(const struct state *st);
+void signals_block_pipe_in_child(void);
 long long signals_clock_ms(void);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
 struct route signals_route(const struct config *cfg, const struct state *st,
