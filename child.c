@@ -226,15 +226,16 @@ static void child_exec(const struct config *cfg, const struct state *st)
 }
 
 /*
- * After the fork, sexton closes every descriptor it inherited from 3 on:
- * the child has its own copies, and sexton's would keep a pipe from ever
+ * After the fork, sexton closes every descriptor it inherited from 3 on
+ * (with -P, which has no child to hand them to, at once): the child has
+ * its own copies, and sexton's would keep a pipe from ever
  * giving its reader EOF, a passed socket open after its service died, a
  * lock locked, for as long as sexton lives. What sexton needs it opens
  * itself later, close-on-exec. close_range(2) is Linux 5.9; before it (or
  * under a seccomp profile that does not know it), each descriptor below
  * the soft RLIMIT_NOFILE, the highest one that can be open.
  */
-static void close_inherited(void)
+void child_close_inherited(void)
 {
 	struct rlimit lim;
 	unsigned long fd;
@@ -263,7 +264,7 @@ int child_spawn(const struct config *cfg, struct state *st)
 	}
 	if (pid == 0)
 		child_exec(cfg, st);
-	close_inherited();
+	child_close_inherited();
 	st->child = pid;
 	st->child_alive = true;
 	/* A pidfd of the workload, for the teardown without /proc: its process

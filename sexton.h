@@ -232,6 +232,7 @@ void signals_to_child(const struct config *cfg, struct state *st, struct route r
 /* ---- child.c: the workload's start and its job control ------------------ */
 void child_std_fds(const char *device);
 int child_prepare(const struct config *cfg, struct state *st, pid_t parent);
+void child_close_inherited(void);
 int child_spawn(const struct config *cfg, struct state *st);
 void child_job_control(struct state *st);
 

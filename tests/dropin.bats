@@ -96,6 +96,20 @@ teardown() {
 	[ "$status" -eq 4 ]
 }
 
+@test "sexton -P keeps no inherited descriptor either" {
+	local dir="$BATS_TEST_TMPDIR" rd spid
+	mkfifo "$dir/data"
+	start_bg pid1 sh -c 'exec 3>"$1"; exec "$SEXTON" -P' sh "$dir/data"
+	exec {rd}<"$dir/data"
+	run timeout 5 cat <&"$rd"
+	exec {rd}<&-
+	[ "$status" -eq 0 ] || { echo "no EOF while sexton -P lives: status $status"; false; }
+	spid=$(wait_for_sexton)
+	kill -TERM "$spid"
+	wait_bg
+	[ "$status" -eq 0 ]
+}
+
 @test "sexton's own log lines still reach stderr after it closed what it inherited" {
 	run --separate-stderr pid1 sh -c 'exec 3>/dev/null 4>/dev/null; exec "$SEXTON" -v sh -c "exec 3>&- 4>&-; exit 2"' 3>/dev/null
 	[ "$status" -eq 2 ]
