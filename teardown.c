@@ -172,14 +172,26 @@ static void pass_on(const struct config *cfg, struct state *st, const siginfo_t 
  * PID 1 is sexton -P) are leftovers too, yet not sexton's children: no
  * waitpid reports them, and their SIGCHLD goes to a parent outside.
  * kill(-1, 0) asks the kernel whether any process but sexton is left in the
- * namespace; EPERM means one is, which sexton may not signal. Not in boot
- * mode, where kill(-1) also reaches kernel threads, which never go.
+ * namespace (EPERM: one is, which sexton may not signal). It counts
+ * zombies too, and such a process's zombie waits for its parent outside,
+ * which may never come: /proc, when it is this namespace's, tells whether
+ * one of them is alive. sexton's own zombies are reaped before this is
+ * asked. Not in boot mode, where kill(-1) also reaches kernel threads.
  */
 static bool strangers_left(const struct state *st)
 {
-	if (st->self != 1 || st->boot)
+	struct proc_table t;
+	bool alive = false;
+	size_t i;
+
+	if (st->self != 1 || st->boot || (kill(-1, 0) < 0 && errno != EPERM))
 		return false;
-	return kill(-1, 0) == 0 || errno == EPERM;
+	if (!proc_is_ours(st->self) || proc_snapshot(&t) < 0)
+		return true; /* blind: a zombie counts as alive */
+	for (i = 0; i < t.n && !alive; i++)
+		alive = t.procs[i].pid != st->self && proc_alive(&t.procs[i]);
+	proc_free(&t);
+	return alive;
 }
 
 /*

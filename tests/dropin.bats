@@ -361,3 +361,44 @@ teardown() {
 	wait "$JOINED" || [ $? -eq 137 ]
 	JOINED=
 }
+
+@test "sexton -P does not wait for the zombie of a joined process whose parent outside never reaps it" {
+	local spid t0 took out="$BATS_TEST_TMPDIR/joined" zombie end
+	start_bg pid1 "$SEXTON" -v -P
+	spid=$(wait_for_sexton)
+	mkfifo "$out"
+	# --no-fork: the shell stays outside, its child enters the namespace;
+	# then the shell becomes a sleep that never waits for that child.
+	nsenter --pid=/proc/"$spid"/ns/pid --no-fork -- sh -c 'sleep 100 & echo "$!"; exec sleep 100' >"$out" &
+	JOINED=$!
+	exec {J}<"$out"
+	read -r -t 10 -u "$J" zombie
+	# the shell must have become the sleep first, or it would reap the child
+	end=$((SECONDS + 10))
+	until [ "$(cat /proc/"$JOINED"/comm)" = sleep ]; do
+		[ "$SECONDS" -lt "$end" ] || { echo "the parent never became a sleep"; false; }
+		sleep 0.01
+	done
+	kill -KILL "$zombie"
+	await_state Z "$zombie" 2>/dev/null || { echo "no zombie $zombie"; false; }
+	t0=$EPOCHREALTIME
+	kill -TERM "$spid"
+	# The kernel holds a PID 1's exit until every process of its namespace
+	# is reaped, this zombie too: so the teardown's end is the -v line, and
+	# the zombie's parent is ended afterwards to let sexton go.
+	end=$((SECONDS + 15))
+	until grep -q "pause ended" "$ERR"; do
+		[ "$SECONDS" -lt "$end" ] || { cat "$ERR"; false; }
+		sleep 0.01
+	done
+	took=$(since "$t0")
+	echo "teardown took $took s" >&3
+	kill -KILL "$JOINED"
+	wait "$JOINED" || true
+	JOINED=
+	wait_bg
+	[ "$status" -eq 0 ]
+	grep -q "0 needed SIGKILL" "$ERR"
+	# kill(-1, 0) alone would count the zombie, and wait out 9 s of grace
+	awk "BEGIN { exit !($took < 2) }"
+}
