@@ -304,7 +304,7 @@ teardown() {
 	run --separate-stderr bounded unshare --mount sh -c \
 		'mount -t tmpfs -o ro none "$1" && exec "$SEXTON" --copy-to "$1"' sh "$BATS_TEST_TMPDIR/ro"
 	[ "$status" -eq 125 ]
-	[ "$stderr" = "sexton: cannot copy sexton to '$BATS_TEST_TMPDIR/ro/sexton': Read-only file system" ]
+	[ "$stderr" = "sexton: cannot copy sexton to '$BATS_TEST_TMPDIR/ro': Read-only file system" ]
 }
 
 # ---- 10: the pod's PID 1 --------------------------------------------------
