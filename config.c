@@ -25,6 +25,7 @@ static const char usage_text[] =
 	"\n"
 	"  -h          show this help and exit\n"
 	"  --version   show the version and exit\n"
+	"  --copy-to DIR  copy sexton to DIR/sexton and exit (for an init container)\n"
 	"  -l          show the licence and exit\n"
 	"  -s          register as a child subreaper (automatic when not PID 1)\n"
 	"  -p SIGNAL   signal to receive when sexton's parent dies (SIGKILL, KILL or 9)\n"
@@ -35,7 +36,6 @@ static const char usage_text[] =
 	"              from the program's exit (fractions allowed; 0: exit at once)\n"
 	"  -T SECONDS  the engine's stop budget, from the stop request (default 10;\n"
 	"              leftovers are SIGKILLed before it ends; 0: none, -t rules)\n"
-	"  --copy-to DIR  copy sexton to DIR/sexton and exit\n"
 	"  -P          pause: run no program, reap, exit 0 on SIGTERM or SIGINT\n"
 	"  -w          warn about every reaped process that was not the child\n"
 	"  -v          more output on stderr: -v info, -vv debug\n"
@@ -378,6 +378,10 @@ static enum parse_result parse_copy_to(struct config *cfg, int argc, char **argv
 		value = "";
 	if (*value == '\0') {
 		log_msg(LEVEL_ERROR, "option '--copy-to' needs a directory (see sexton -h)");
+		return PARSE_ERROR;
+	}
+	if (*next + 1 < argc) {
+		log_msg(LEVEL_ERROR, "--copy-to runs no program, but '%s' was given", argv[*next + 1]);
 		return PARSE_ERROR;
 	}
 	cfg->copy_to = value;

@@ -299,6 +299,10 @@ teardown() {
 	run --separate-stderr bounded "$SEXTON" --copy-to
 	[ "$status" -eq 125 ]
 	[ "$stderr" = "sexton: option '--copy-to' needs a directory (see sexton -h)" ]
+	run --separate-stderr bounded "$SEXTON" --copy-to "$BATS_TEST_TMPDIR" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "sexton: --copy-to runs no program, but 'true' was given" ]
+	[ ! -e "$BATS_TEST_TMPDIR/sexton" ]
 	# a directory that cannot be written (not even root writes a read-only mount)
 	mkdir "$BATS_TEST_TMPDIR/ro"
 	run --separate-stderr bounded unshare --mount sh -c \
