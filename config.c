@@ -268,11 +268,11 @@ static enum parse_result parse_stop(struct config *cfg, const char *value)
 }
 
 /*
- * -p SIGNAL. Not a stop signal: the kernel would stop sexton itself when
- * the parent dies (sexton blocks them, but a blocked SIGSTOP still stops,
- * and the others are forwarded only while the workload can take them), and
- * nobody would reap the workload; not SIGCHLD, which sexton takes as its
- * own and never forwards, so it would do nothing.
+ * -p SIGNAL. Not a stop signal: SIGSTOP cannot be blocked, so the parent's
+ * death would stop sexton itself, and nobody would reap the workload or
+ * pass on a signal; SIGTSTP, SIGTTIN and SIGTTOU would be forwarded and
+ * stop the workload, with nobody left to continue it. Not SIGCHLD, which
+ * sexton takes as its own and never forwards: it would do nothing.
  */
 static enum parse_result parse_pdeath(struct config *cfg, const char *value)
 {
@@ -283,8 +283,8 @@ static enum parse_result parse_pdeath(struct config *cfg, const char *value)
 		return PARSE_ERROR;
 	}
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p: a stop signal would stop sexton"
-			" itself", value);
+		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p: a stop signal would leave sexton"
+			" or the program stopped", value);
 		return PARSE_ERROR;
 	}
 	if (sig == SIGCHLD) {

@@ -333,7 +333,6 @@ void teardown(const struct config *cfg, struct state *st)
 		return;
 	if (!reap_all(cfg, st) && !strangers_left(st))
 		return; /* nobody left: the common case costs one wait */
-	grace = grace_left(cfg, st);
 	raise_fd_limit();
 	n = signal_leftovers(cfg, st, SIGTERM, TALLY_COUNT);
 	(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
@@ -346,6 +345,8 @@ void teardown(const struct config *cfg, struct state *st)
 		st->uncounted = true;
 	}
 	st->signalled = n > 0 ? (unsigned long)n : 0;
+	/* Now, not before the walk: a long walk of /proc is part of the budget. */
+	grace = grace_left(cfg, st);
 	log_msg(LEVEL_INFO, "SIGTERM to every %s left; grace period %lu ms",
 		st->self == 1 ? "process" : "descendant", (unsigned long)grace);
 	if (!wait_for_none(cfg, st, grace))
