@@ -96,6 +96,23 @@ teardown() {
 	[ "$status" -eq 4 ]
 }
 
+@test "without close_range(2) (ENOSYS) sexton still closes what it inherited" {
+	local dir="$BATS_TEST_TMPDIR" rd
+	mkfifo "$dir/data" "$dir/ctl"
+	# nosys makes close_range fail as an old kernel or a seccomp profile would;
+	# fd 9, well above 3, so that the fallback must go past the first few.
+	pid1 nosys close_range sh -c 'exec 9>"$1"; exec "$SEXTON" sh -c "exec 9>&-; read x <\"\$0\"; exit 4" "$2"' \
+		sh "$dir/data" "$dir/ctl" &
+	BG=$!
+	exec {rd}<"$dir/data"
+	run timeout 5 cat <&"$rd"
+	exec {rd}<&-
+	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
+	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
+	wait_bg
+	[ "$status" -eq 4 ]
+}
+
 @test "sexton -P keeps no inherited descriptor either" {
 	local dir="$BATS_TEST_TMPDIR" rd spid
 	mkfifo "$dir/data"
