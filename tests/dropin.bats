@@ -78,18 +78,17 @@ teardown() {
 # ---- 2: inherited descriptors ---------------------------------------------
 
 @test "sexton keeps no copy of an inherited descriptor: a pipe's reader sees EOF once the workload closes its own" {
-	local dir="$BATS_TEST_TMPDIR" rd
+	local dir="$BATS_TEST_TMPDIR"
 	mkfifo "$dir/data" "$dir/ctl"
 	# fd 3 is opened by PID 1 itself, which then becomes sexton, so that no
 	# process outside the namespace (timeout, unshare) holds a copy.
 	pid1 sh -c 'exec 3>"$1"; exec "$SEXTON" sh -c "exec 3>&-; read x <\"\$0\"; exit 4" "$2"' \
 		sh "$dir/data" "$dir/ctl" &
 	BG=$!
-	exec {rd}<"$dir/data"
 	# EOF comes when the last writer closes: the workload has, sexton must
 	# have too. Old sexton held it for its whole life: the read timed out.
-	run timeout 5 cat <&"$rd"
-	exec {rd}<&-
+	# cat opens the FIFO itself, so that the timeout bounds the open too.
+	run timeout 10 cat "$dir/data"
 	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
 	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
 	wait_bg
@@ -97,16 +96,15 @@ teardown() {
 }
 
 @test "without close_range(2) (ENOSYS) sexton still closes what it inherited" {
-	local dir="$BATS_TEST_TMPDIR" rd
+	local dir="$BATS_TEST_TMPDIR"
 	mkfifo "$dir/data" "$dir/ctl"
 	# nosys makes close_range fail as an old kernel or a seccomp profile would;
 	# fd 9, well above 3, so that the fallback must go past the first few.
 	pid1 nosys close_range sh -c 'exec 9>"$1"; exec "$SEXTON" sh -c "exec 9>&-; read x <\"\$0\"; exit 4" "$2"' \
 		sh "$dir/data" "$dir/ctl" &
 	BG=$!
-	exec {rd}<"$dir/data"
-	run timeout 5 cat <&"$rd"
-	exec {rd}<&-
+	# cat opens the FIFO itself, so that the timeout bounds the open too
+	run timeout 10 cat "$dir/data"
 	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
 	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
 	wait_bg
@@ -114,12 +112,11 @@ teardown() {
 }
 
 @test "sexton -P keeps no inherited descriptor either" {
-	local dir="$BATS_TEST_TMPDIR" rd spid
+	local dir="$BATS_TEST_TMPDIR" spid
 	mkfifo "$dir/data"
 	start_bg pid1 sh -c 'exec 3>"$1"; exec "$SEXTON" -P' sh "$dir/data"
-	exec {rd}<"$dir/data"
-	run timeout 5 cat <&"$rd"
-	exec {rd}<&-
+	# cat opens the FIFO itself, so that the timeout bounds the open too
+	run timeout 10 cat "$dir/data"
 	[ "$status" -eq 0 ] || { echo "no EOF while sexton -P lives: status $status"; false; }
 	spid=$(wait_for_sexton)
 	kill -TERM "$spid"
@@ -199,7 +196,7 @@ teardown() {
 @test "a program that is not found gives 127 even when stderr is a pipe whose reader has gone" {
 	# The reader of the process substitution has exited before sexton runs;
 	# SIGPIPE is put back to its default, as a container's processes have it.
-	run bash -c 'exec {w}> >(exit 0); wait $!
+	run bounded bash -c 'exec {w}> >(exit 0); wait $!
 		pid() { timeout 10 unshare --pid --fork --mount-proc --kill-child "$@"; }
 		pid env --default-signal=PIPE "$SEXTON" no-such-program 2>&$w; echo "pid1 $?"
 		timeout 10 env --default-signal=PIPE "$SEXTON" no-such-program 2>&$w; echo "not pid1 $?"
@@ -209,7 +206,7 @@ teardown() {
 }
 
 @test "the program still gets the caller's SIGPIPE disposition" {
-	run bash -c 'exec {w}> >(exit 0); wait $!
+	run bounded bash -c 'exec {w}> >(exit 0); wait $!
 		timeout 10 env --default-signal=PIPE "$SEXTON" sh -c "echo x >&2; echo no" 2>&$w; echo "default $?"
 		timeout 10 env --ignore-signal=PIPE "$SEXTON" sh -c "echo x >&2; echo yes" 2>&$w; echo "ignored $?"'
 	[ "$output" = $'default 141\nyes\nignored 0' ] || { echo "$output"; false; }
