@@ -48,7 +48,7 @@ SEXTON_LDFLAGS := $(STATIC) -Wl,--gc-sections $(RELRO) -Wl,-z,noseparate-code \
 
 # From the bottom of the program up: each file calls only into the files
 # before it (tests/layout.bats checks the objects for it).
-SRCS := num.c log.c proc.c reap.c signals.c child.c teardown.c boot.c config.c init.c
+SRCS := num.c log.c proc.c reap.c signals.c child.c teardown.c boot.c copy.c config.c init.c
 OBJS := $(SRCS:.c=.o)
 
 # ARCH=aarch64 or ARCH=riscv64 cross-builds build/ARCH/sexton instead; dist.

@@ -12,9 +12,14 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
+/* The usage lines, alone on stderr when no program is given. */
+#define USAGE_LINES \
+	"usage: sexton [OPTIONS] [--] PROGRAM [ARGS...]\n" \
+	"       sexton -P [OPTIONS]\n" \
+	"       sexton --copy-to DIR\n"
+
 static const char usage_text[] =
-	"usage: sexton [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	"       sexton -P [OPTIONS]\n"
+	USAGE_LINES
 	"Run PROGRAM as the child of a minimal init: reap zombies, forward signals,\n"
 	"stop what PROGRAM leaves behind, exit with PROGRAM's status.\n"
 	"\n"
@@ -26,8 +31,11 @@ static const char usage_text[] =
 	"  -g          forward signals to the child's whole process group\n"
 	"  -e CODE     treat exit status CODE (0-255) as 0; repeatable\n"
 	"  -r FROM:TO  forward signal FROM as TO (TO 0: drop it); repeatable\n"
-	"  -t SECONDS  grace period for leftovers between SIGTERM and SIGKILL\n"
-	"              (default 3, fractions allowed; 0: exit at once)\n"
+	"  -t SECONDS  grace period for leftovers between SIGTERM and SIGKILL,\n"
+	"              from the program's exit (fractions allowed; 0: exit at once)\n"
+	"  -T SECONDS  the engine's stop budget, from the stop request (default 10;\n"
+	"              leftovers are SIGKILLed before it ends; 0: none, -t rules)\n"
+	"  --copy-to DIR  copy sexton to DIR/sexton and exit\n"
 	"  -P          pause: run no program, reap, exit 0 on SIGTERM or SIGINT\n"
 	"  -w          warn about every reaped process that was not the child\n"
 	"  -v          more output on stderr: -v info, -vv debug\n"
@@ -36,7 +44,8 @@ static const char usage_text[] =
 	"  -a ACTION   boot mode: poweroff (default), reboot or halt when PROGRAM ends\n"
 	"\n"
 	"Environment: SEXTON_SUBREAPER, SEXTON_KILL_PROCESS_GROUP, SEXTON_VERBOSITY\n"
-	"(and the TINI_ names of the same), SEXTON_GRACE (as -t).\n"
+	"(and the TINI_ names of the same), SEXTON_GRACE (as -t),\n"
+	"SEXTON_STOP_TIMEOUT (as -T).\n"
 	"Exit status: PROGRAM's; 128+N when it was killed by signal N; 0 after -P;\n"
 	"125 for a usage error or a failure of sexton itself; 126 when PROGRAM cannot\n"
 	"be executed; 127 when it is not found.\n";
@@ -109,10 +118,63 @@ static const char *env_get(const char *sexton_name, const char *tini_name)
 	return v != NULL ? v : getenv(tini_name);
 }
 
+/*
+ * A number as atoi(3) reads it, which is how tini reads its TINI_ variables:
+ * leading white space, an optional sign, digits, and the rest ignored; no
+ * digits at all read as 0. Clamped to what sexton's levels need.
+ */
+static long tini_number(const char *text)
+{
+	const char *p = text;
+	bool negative = false;
+	long v = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '+' || *p == '-')
+		negative = *p++ == '-';
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (v < 1000000)
+			v = v * 10 + (*p - '0');
+	return negative ? -v : v;
+}
+
+/*
+ * SEXTON_VERBOSITY is strict. TINI_VERBOSITY is read as tini reads it, with
+ * a warning for what is not a plain number: an image that runs under tini
+ * with TINI_VERBOSITY=debug must run under sexton too, not exit 125.
+ * Above 3 means "everything", below 0 "errors only", as for tini.
+ */
+static int parse_verbosity(struct config *cfg)
+{
+	const char *v = getenv("SEXTON_VERBOSITY");
+	unsigned n;
+	long t;
+
+	if (v != NULL) {
+		if (num_uint(v, 1000000, &n) < 0) {
+			log_msg(LEVEL_ERROR, "invalid verbosity '%s' in SEXTON_VERBOSITY: expected a number",
+				v);
+			return -1;
+		}
+		cfg->verbosity = n > LEVEL_DEBUG ? LEVEL_DEBUG : (int)n;
+		return 0;
+	}
+	v = getenv("TINI_VERBOSITY");
+	if (v == NULL)
+		return 0;
+	t = tini_number(v);
+	t = t < 0 ? 0 : t > LEVEL_DEBUG ? LEVEL_DEBUG : t;
+	if (num_uint(v, 1000000, &n) < 0)
+		log_msg(LEVEL_WARN, "TINI_VERBOSITY '%s' is not a number: read as %ld, as tini reads it",
+			v, t);
+	cfg->verbosity = (int)t;
+	return 0;
+}
+
 static int parse_env(struct config *cfg)
 {
 	const char *v;
-	unsigned n;
 
 	cfg->subreaper = env_get("SEXTON_SUBREAPER", "TINI_SUBREAPER") != NULL;
 	cfg->group = env_get("SEXTON_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP") != NULL;
@@ -122,16 +184,15 @@ static int parse_env(struct config *cfg)
 			v);
 		return -1;
 	}
-	v = env_get("SEXTON_VERBOSITY", "TINI_VERBOSITY");
-	if (v == NULL)
-		return 0;
-	/* Above 3 means "everything", as it does for tini. */
-	if (num_uint(v, 1000000, &n) < 0) {
-		log_msg(LEVEL_ERROR, "invalid verbosity '%s' in the environment: expected a number", v);
+	cfg->grace_set = v != NULL;
+	v = getenv("SEXTON_STOP_TIMEOUT");
+	if (v != NULL && config_seconds(v, &cfg->stop_ms) < 0) {
+		log_msg(LEVEL_ERROR, "invalid stop budget '%s' in SEXTON_STOP_TIMEOUT: expected seconds,"
+			" e.g. 10", v);
 		return -1;
 	}
-	cfg->verbosity = n > LEVEL_DEBUG ? LEVEL_DEBUG : (int)n;
-	return 0;
+	cfg->stop_set = v != NULL;
+	return parse_verbosity(cfg);
 }
 
 /* -a: what boot mode does once the workload is gone. */
@@ -187,19 +248,48 @@ static enum parse_result parse_rewrite(struct config *cfg, const char *value)
 /* -t SECONDS */
 static enum parse_result parse_grace(struct config *cfg, const char *value)
 {
-	if (config_seconds(value, &cfg->grace_ms) == 0)
+	if (config_seconds(value, &cfg->grace_ms) == 0) {
+		cfg->grace_set = true;
 		return PARSE_RUN;
+	}
 	log_msg(LEVEL_ERROR, "invalid grace period '%s' for -t: expected seconds, e.g. 2.5", value);
 	return PARSE_ERROR;
 }
 
-/* -p SIGNAL */
+/* -T SECONDS */
+static enum parse_result parse_stop(struct config *cfg, const char *value)
+{
+	if (config_seconds(value, &cfg->stop_ms) == 0) {
+		cfg->stop_set = true;
+		return PARSE_RUN;
+	}
+	log_msg(LEVEL_ERROR, "invalid stop budget '%s' for -T: expected seconds, e.g. 10", value);
+	return PARSE_ERROR;
+}
+
+/*
+ * -p SIGNAL. Not a stop signal: the kernel would stop sexton itself when
+ * the parent dies (sexton blocks them, but a blocked SIGSTOP still stops,
+ * and the others are forwarded only while the workload can take them), and
+ * nobody would reap the workload; not SIGCHLD, which sexton takes as its
+ * own and never forwards, so it would do nothing.
+ */
 static enum parse_result parse_pdeath(struct config *cfg, const char *value)
 {
 	int sig = signals_parse(value);
 
 	if (sig < 0) {
 		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p", value);
+		return PARSE_ERROR;
+	}
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p: a stop signal would stop sexton"
+			" itself", value);
+		return PARSE_ERROR;
+	}
+	if (sig == SIGCHLD) {
+		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p: SIGCHLD is sexton's own, never"
+			" forwarded", value);
 		return PARSE_ERROR;
 	}
 	cfg->pdeath_signal = sig;
@@ -224,11 +314,11 @@ enum opt {
 	OPT_HELP, OPT_LICENSE, OPT_SUBREAPER, OPT_GROUP, OPT_WARN, OPT_VERBOSE, OPT_BOOT,
 	OPT_CONTAINER, OPT_PAUSE,
 	OPT_TAKES_VALUE, /* those below take one: "-p9" or "-p 9" */
-	OPT_PDEATH = OPT_TAKES_VALUE, OPT_REMAP, OPT_ACTION, OPT_REWRITE, OPT_GRACE,
+	OPT_PDEATH = OPT_TAKES_VALUE, OPT_REMAP, OPT_ACTION, OPT_REWRITE, OPT_GRACE, OPT_STOP,
 };
 
 /* The letter of each, in enum opt's order. */
-static const char opt_letters[] = "hlsgwvBCPpeart";
+static const char opt_letters[] = "hlsgwvBCPpeartT";
 
 /* Apply one option; value is NULL for those that take none. */
 static enum parse_result opt_apply(struct config *cfg, enum opt o, const char *value)
@@ -269,16 +359,41 @@ static enum parse_result opt_apply(struct config *cfg, enum opt o, const char *v
 		return parse_rewrite(cfg, value);
 	case OPT_GRACE:
 		return parse_grace(cfg, value);
+	case OPT_STOP:
+		return parse_stop(cfg, value);
 	}
 	return PARSE_RUN;
 }
 
-static enum parse_result parse_long(const char *arg)
+/* --copy-to DIR or --copy-to=DIR; *next is advanced past a separate value. */
+static enum parse_result parse_copy_to(struct config *cfg, int argc, char **argv, int *next)
 {
+	const char *value = argv[*next] + strlen("--copy-to");
+
+	if (*value == '=')
+		value++;
+	else if (*next + 1 < argc)
+		value = argv[++*next];
+	else
+		value = "";
+	if (*value == '\0') {
+		log_msg(LEVEL_ERROR, "option '--copy-to' needs a directory (see sexton -h)");
+		return PARSE_ERROR;
+	}
+	cfg->copy_to = value;
+	return PARSE_COPY;
+}
+
+static enum parse_result parse_long(struct config *cfg, int argc, char **argv, int *next)
+{
+	const char *arg = argv[*next];
+
 	if (strcmp(arg, "--version") == 0)
 		return PARSE_VERSION;
 	if (strcmp(arg, "--help") == 0)
 		return PARSE_HELP;
+	if (strcmp(arg, "--copy-to") == 0 || strncmp(arg, "--copy-to=", 10) == 0)
+		return parse_copy_to(cfg, argc, argv, next);
 	log_msg(LEVEL_ERROR, "unknown option '%s' (see sexton -h)", arg);
 	return PARSE_ERROR;
 }
@@ -331,6 +446,7 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 	cfg->verbosity = LEVEL_WARN;
 	cfg->boot_action = RB_POWER_OFF;
 	cfg->grace_ms = GRACE_DEFAULT_MS;
+	cfg->stop_ms = STOP_DEFAULT_MS;
 	if (parse_env(cfg) < 0)
 		return PARSE_ERROR;
 	for (i = 1; i < argc; i++) {
@@ -340,7 +456,8 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 			i++;
 			break;
 		}
-		r = argv[i][1] == '-' ? parse_long(argv[i]) : parse_short(cfg, argc, argv, &i);
+		r = argv[i][1] == '-' ? parse_long(cfg, argc, argv, &i)
+				      : parse_short(cfg, argc, argv, &i);
 		if (r != PARSE_RUN)
 			return r;
 	}
@@ -355,36 +472,43 @@ enum parse_result config_parse(struct config *cfg, int argc, char **argv)
 	return PARSE_RUN;
 }
 
-static void write_out(const char *text)
+static void write_out(int fd, const char *text)
 {
 	size_t len = strlen(text);
 	ssize_t n;
 
 	while (len > 0) {
-		n = write(STDOUT_FILENO, text, len);
+		n = write(fd, text, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return; /* stdout closed: -h has nobody to tell */
+			return; /* closed: -h has nobody to tell */
 		text += n;
 		len -= (size_t)n;
 	}
 }
 
-/* The parse result that ends sexton at once: help, version, licence, errors. */
+/*
+ * The parse result that ends sexton at once: help, version, licence, the
+ * usage lines when no program was given, errors. --copy-to is main's.
+ */
 int config_answer(enum parse_result parsed)
 {
 	switch (parsed) {
 	case PARSE_HELP:
-		write_out(usage_text);
+		write_out(STDOUT_FILENO, usage_text);
 		return 0;
 	case PARSE_VERSION:
 		/* tini's form, which Docker parses for `docker info` */
-		write_out("sexton version " SEXTON_VERSION " - git." SEXTON_COMMIT "\n");
+		write_out(STDOUT_FILENO, "sexton version " SEXTON_VERSION " - git." SEXTON_COMMIT "\n");
 		return 0;
 	case PARSE_LICENSE:
-		write_out(license_text);
+		write_out(STDOUT_FILENO, license_text);
 		return 0;
+	case PARSE_USAGE:
+		/* as tini, dumb-init and catatonit do: the usage, not a riddle */
+		write_out(STDERR_FILENO, USAGE_LINES);
+		return EXIT_SEXTON;
 	default:
 		return EXIT_SEXTON;
 	}

@@ -30,11 +30,18 @@ static inline __attribute__((always_inline)) bool serve_signal(const struct conf
 {
 	struct route r = signals_route(cfg, st, info);
 
-	/* the two common verdicts first: orphans to reap, a signal to forward */
+	/* the most common verdict first: orphans to reap */
 	if (r.to == ROUTE_REAP) {
 		reap_all(cfg, st);
 		child_job_control(st);
-	} else if (r.to == ROUTE_CHILD) {
+		return true;
+	}
+	/* The engine's stop timer starts now: so does the stop budget's. */
+	if (r.stop && !st->stop_requested) {
+		st->stop_requested = true;
+		st->stop_at_ms = signals_clock_ms();
+	}
+	if (r.to == ROUTE_CHILD) {
 		signals_to_child(cfg, st, r);
 	} else if (r.to == ROUTE_SHUTDOWN) {
 		st->shutdown_action = r.action; /* halt, poweroff, reboot or Ctrl-Alt-Del */
@@ -145,13 +152,13 @@ int main(int argc, char **argv)
 	if (st.boot)
 		boot_setup();
 
-	/* Help, version, licence, or a usage error: answered at once. */
+	/* Help, version, licence, no program, a usage error: answered at once. */
+	if (parsed == PARSE_RUN && cfg.argv == NULL && !st.boot && !cfg.pause)
+		parsed = PARSE_USAGE;
+	if (parsed == PARSE_COPY)
+		return finish(&cfg, &st, copy_self(cfg.copy_to));
 	if (parsed != PARSE_RUN)
 		return finish(&cfg, &st, config_answer(parsed));
-	if (cfg.argv == NULL && !st.boot && !cfg.pause) {
-		log_msg(LEVEL_ERROR, "no program to run (see sexton -h)");
-		return EXIT_SEXTON;
-	}
 	if (cfg.argv == NULL && !cfg.pause)
 		cfg.argv = boot_argv;
 

@@ -57,10 +57,13 @@ enum mode {
 /* Signals 1..SIG_MAX, as the kernel numbers them. */
 #define SIG_MAX 64
 
-/* The grace period when neither -t nor SEXTON_GRACE sets one: well inside
- * Docker's 10 s and Kubernetes' 30 s, with room left for the workload's own
- * shutdown before sexton's teardown starts. */
+/* The grace period without a stop budget (-T 0) when neither -t nor
+ * SEXTON_GRACE sets one, counted from the workload's exit. */
 #define GRACE_DEFAULT_MS 3000
+
+/* The stop budget when neither -T nor SEXTON_STOP_TIMEOUT sets one: the
+ * default stop timeout of Docker and podman, the shortest of the engines'. */
+#define STOP_DEFAULT_MS 10000
 
 /* What the command line and the environment asked for; filled once, then const. */
 struct config {
@@ -68,6 +71,10 @@ struct config {
 	enum mode mode;
 	int boot_action;               /* -a: RB_POWER_OFF, RB_AUTOBOOT or RB_HALT_SYSTEM */
 	long grace_ms;                 /* -t: how long the teardown's SIGTERM may take before SIGKILL */
+	bool grace_set;                /* -t or SEXTON_GRACE was given */
+	long stop_ms;                  /* -T: the engine's stop budget, from the stop request; 0 none */
+	bool stop_set;                 /* -T or SEXTON_STOP_TIMEOUT was given */
+	const char *copy_to;           /* --copy-to DIR: copy sexton there and exit */
 	int verbosity;                 /* enum log_level */
 	int verbose;                   /* -v given this many times: counts up from LEVEL_WARN */
 	int pdeath_signal;             /* -p: 0 when not asked for */
@@ -85,6 +92,8 @@ enum parse_result {
 	PARSE_HELP,     /* print usage, exit 0 */
 	PARSE_VERSION,  /* print the version, exit 0 */
 	PARSE_LICENSE,  /* print the licence, exit 0 */
+	PARSE_COPY,     /* --copy-to: copy the binary to cfg->copy_to, exit 0 or EXIT_SEXTON */
+	PARSE_USAGE,    /* no program: print the usage lines on stderr, exit EXIT_SEXTON */
 	PARSE_ERROR,    /* a one-line error was logged; exit EXIT_SEXTON */
 };
 
@@ -115,6 +124,8 @@ struct state {
 	int stop_signal;           /* the signal that stopped it; 0 once sexton has acted on it */
 	int child_status;          /* raw wait status once the child is gone */
 	int pending_signal;        /* a signal to deliver as soon as the child exists */
+	bool stop_requested;       /* a stop request came: the stop budget counts from stop_at_ms */
+	long long stop_at_ms;      /* signals_clock_ms() at the first stop request */
 	enum tty_mode tty;
 	int tty_fd;                /* the terminal for TTY_FOREGROUND / TTY_ACQUIRE */
 	bool child_sigchld_ignored;/* the caller left SIGCHLD ignored: restore it in the child */
@@ -201,6 +212,7 @@ struct route {
 	unsigned char to;   /* enum route_to */
 	unsigned char sig;  /* the signal to send (1..SIG_MAX), -r applied; 0 none */
 	bool wake;          /* a stop request: a stopped receiver also gets SIGCONT */
+	bool stop;          /* an engine's stop request (TERM, INT, QUIT): starts the stop clock */
 	int action;         /* ROUTE_SHUTDOWN: reboot(2)'s command */
 };
 
@@ -208,6 +220,7 @@ int signals_parse(const char *text);
 const char *signals_name(int sig, char buf[static 16]);
 int signals_setup(struct state *st);
 void signals_restore_in_child(const struct state *st);
+long long signals_clock_ms(void);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
 struct route signals_route(const struct config *cfg, const struct state *st,
 			   const siginfo_t *info);
@@ -227,6 +240,9 @@ bool boot_detect(const struct config *cfg);
 void boot_setup(void);
 void boot_shutdown(const struct config *cfg, struct state *st, int action)
 	__attribute__((noreturn));
+
+/* ---- copy.c: --copy-to, the binary into a directory --------------------- */
+int copy_self(const char *dir_path);
 
 /* ---- config.c: options, environment, help ------------------------------- */
 enum parse_result config_parse(struct config *cfg, int argc, char **argv);

@@ -27,6 +27,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* How often the teardown looks for processes that are not sexton's children
+ * (see strangers_left): none of their exits wakes sexton up. */
+#define POLL_MS 20
 /* How long processes that got SIGKILL may take to be reaped. */
 #define KILL_WAIT_MS 2000
 /* SIGKILL sweeps over a subreaper's descendants, spread over KILL_WAIT_MS:
@@ -125,7 +128,10 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 	for (i = 0; i < t.n; i++) {
 		struct proc *p = &t.procs[i];
 
-		if (p->pid == st->self || !proc_alive(p) || !proc_descends(&t, p, st->self))
+		/* As PID 1 every other process is a leftover, also one that
+		 * entered the namespace from outside and descends from nobody here. */
+		if (p->pid == st->self || !proc_alive(p) ||
+		    (!pid1 && !proc_descends(&t, p, st->self)))
 			continue;
 		if (!pid1 && !signal_proc(p, sig))
 			continue;
@@ -145,35 +151,6 @@ static long signal_leftovers(const struct config *cfg, const struct state *st, i
 /* ---- the sequence ------------------------------------------------------ */
 
 /*
- * The clock_gettime call that fills libc's struct timespec: on 32-bit
- * architectures musl 1.2's time_t is 64 bits wide, which only
- * clock_gettime64 writes; musl calls the old one clock_gettime32 so that
- * nobody takes it by mistake. Linux 5.1 has it, older than the pidfd_open
- * (5.3) the teardown needs anyway.
- */
-#ifdef SYS_clock_gettime64
-#define SYS_CLOCK_GETTIME SYS_clock_gettime64
-_Static_assert(sizeof(time_t) == 8, "clock_gettime64 writes a 64-bit time_t");
-#else
-#define SYS_CLOCK_GETTIME SYS_clock_gettime
-#endif
-
-/*
- * Milliseconds of CLOCK_MONOTONIC, as long long: a 32-bit long holds only
- * 24.8 days of them, and the clock counts from boot (or from a time
- * namespace's offset).
- */
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	/* The system call, not libc's vDSO lookup: 1 KiB less, and only the
-	 * teardown asks. Cannot fail for CLOCK_MONOTONIC. */
-	(void)syscall(SYS_CLOCK_GETTIME, CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
  * A signal from outside during the teardown: signals_route() sends it to
  * what is left (a second `docker stop`, say), rewritten as -r says, or
  * nowhere (boot mode: the machine is going down already).
@@ -190,19 +167,39 @@ static void pass_on(const struct config *cfg, struct state *st, const siginfo_t 
 }
 
 /*
- * Reap until no child is left or the time is up; true when none is left.
- * Returns the moment the last one is reaped, not at the deadline.
+ * As PID 1 of a container, processes that entered the namespace from
+ * outside (setns(2): `docker exec`, nsenter, the containers of a pod whose
+ * PID 1 is sexton -P) are leftovers too, yet not sexton's children: no
+ * waitpid reports them, and their SIGCHLD goes to a parent outside.
+ * kill(-1, 0) asks the kernel whether any process but sexton is left in the
+ * namespace; EPERM means one is, which sexton may not signal. Not in boot
+ * mode, where kill(-1) also reaches kernel threads, which never go.
+ */
+static bool strangers_left(const struct state *st)
+{
+	if (st->self != 1 || st->boot)
+		return false;
+	return kill(-1, 0) == 0 || errno == EPERM;
+}
+
+/*
+ * Reap until nothing is left or the time is up; true when nothing is left.
+ * Returns the moment the last child is reaped, not at the deadline; what is
+ * not a child is looked for every POLL_MS, as no signal says it has gone.
  */
 static bool wait_for_none(const struct config *cfg, struct state *st, long ms)
 {
-	long long deadline = now_ms() + ms, left;
+	long long deadline = signals_clock_ms() + ms, left;
 	struct timespec ts;
 	siginfo_t info;
+	bool children;
 
-	while (reap_all(cfg, st)) {
-		left = deadline - now_ms();
+	while ((children = reap_all(cfg, st)) || strangers_left(st)) {
+		left = deadline - signals_clock_ms();
 		if (left <= 0)
 			return false;
+		if (!children && left > POLL_MS)
+			left = POLL_MS;
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000;
 		if (signals_wait(&ts, &info) > 0)
@@ -275,6 +272,40 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* The share of the stop budget kept back for sexton's own SIGKILL and exit. */
+static long stop_margin(long budget)
+{
+	long margin = budget / 10;
+
+	return margin < 250 ? 250 : margin > 1000 ? 1000 : margin;
+}
+
+/*
+ * How long the leftovers have from now until SIGKILL; README's "Stopping"
+ * says the same. With a stop budget B (-T, SEXTON_STOP_TIMEOUT, or 10 s
+ * unless -t or SEXTON_GRACE is given alone), the grace ends at B minus a
+ * margin after the stop request, or after the workload's exit if no request
+ * came: the engine's SIGKILL comes at B, and sexton's must come first, or
+ * the container reports 137 instead of the workload's status. -t, if also
+ * given, ends it sooner: at most -t after the workload's exit. Without a
+ * budget (-T 0, -t alone, boot mode, which has no engine), -t or 3 s from the
+ * workload's exit.
+ */
+static long grace_left(const struct config *cfg, const struct state *st)
+{
+	long budget = cfg->stop_set ? cfg->stop_ms
+				    : cfg->grace_set || st->boot ? 0 : STOP_DEFAULT_MS;
+	long long now = signals_clock_ms(), start, left;
+
+	if (budget == 0)
+		return cfg->grace_ms;
+	start = st->stop_requested ? st->stop_at_ms : now;
+	left = start + budget - stop_margin(budget) - now;
+	if (cfg->grace_set && cfg->grace_ms < left)
+		left = cfg->grace_ms;
+	return left < 0 ? 0 : (long)left;
+}
+
 /*
  * After the workload: SIGTERM and SIGCONT to every leftover, a wait that
  * ends as soon as none is left, SIGKILL at the end of the grace period. In
@@ -284,12 +315,13 @@ static void raise_fd_limit(void)
  */
 void teardown(const struct config *cfg, struct state *st)
 {
-	long n;
+	long n, grace;
 
-	if (cfg->grace_ms == 0 && !st->boot)
+	if (cfg->grace_set && cfg->grace_ms == 0 && !st->boot)
 		return;
-	if (!reap_all(cfg, st))
+	if (!reap_all(cfg, st) && !strangers_left(st))
 		return; /* nobody left: the common case costs one wait */
+	grace = grace_left(cfg, st);
 	raise_fd_limit();
 	n = signal_leftovers(cfg, st, SIGTERM, TALLY_COUNT);
 	(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
@@ -303,7 +335,7 @@ void teardown(const struct config *cfg, struct state *st)
 	}
 	st->signalled = n > 0 ? (unsigned long)n : 0;
 	log_msg(LEVEL_INFO, "SIGTERM to every %s left; grace period %lu ms",
-		st->self == 1 ? "process" : "descendant", (unsigned long)cfg->grace_ms);
-	if (!wait_for_none(cfg, st, cfg->grace_ms))
+		st->self == 1 ? "process" : "descendant", (unsigned long)grace);
+	if (!wait_for_none(cfg, st, grace))
 		kill_leftovers(cfg, st);
 }
