@@ -13,9 +13,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* The variable of systemd's socket activation protocol (sd_listen_fds(3)). */
+#define LISTEN_PID "LISTEN_PID="
+#define LISTEN_PID_LEN (sizeof(LISTEN_PID) - 1)
 
 /*
  * fds 0-2 must exist before sexton opens anything, or a later open() would
@@ -102,10 +107,34 @@ static void subreaper_setup(const struct config *cfg, const struct state *st)
 			strerror(errno));
 }
 
+/*
+ * Socket activation: a service checks that LISTEN_PID is its own pid before
+ * it takes the descriptors from 3 on (sd_listen_fds(3)). Started by a
+ * socket activator, sexton finds its own pid there, which the workload
+ * would take as "not mine": the child writes its own pid there after the
+ * fork. Found here, before the fork, so that the child only has to write
+ * digits; LISTEN_FDS and LISTEN_FDNAMES pass through as they are.
+ */
+static void listen_pid_find(struct state *st)
+{
+	char **e;
+	unsigned pid;
+
+	for (e = environ; *e != NULL; e++) {
+		if (strncmp(*e, LISTEN_PID, LISTEN_PID_LEN) != 0)
+			continue;
+		/* the first one is the one getenv(3) and sd_listen_fds() read */
+		if (num_uint(*e + LISTEN_PID_LEN, 0x7fffffff, &pid) == 0 && (pid_t)pid == st->self)
+			st->listen_pid_slot = e;
+		return;
+	}
+}
+
 /* Everything before the fork; any failure here is fatal. */
 int child_prepare(const struct config *cfg, struct state *st, pid_t parent)
 {
 	st->self = getpid();
+	listen_pid_find(st);
 	if (signals_setup(st) < 0)
 		return -1;
 	if (pdeath_setup(cfg, st, parent) < 0)
@@ -169,6 +198,7 @@ static int exec_program(char **argv)
  */
 static void child_exec(const struct config *cfg, const struct state *st)
 {
+	char listen_pid[LISTEN_PID_LEN + 24] = LISTEN_PID;
 	int err;
 
 	if (st->tty == TTY_ACQUIRE) {
@@ -181,10 +211,45 @@ static void child_exec(const struct config *cfg, const struct state *st)
 		if (st->tty == TTY_FOREGROUND)
 			(void)tcsetpgrp(st->tty_fd, getpid()); /* a lost terminal is not fatal */
 	}
+	if (st->listen_pid_slot != NULL) {
+		/* this child's copy of environ; the buffer lives until execve */
+		(void)num_put(listen_pid + LISTEN_PID_LEN, (unsigned long long)getpid(), 10);
+		*st->listen_pid_slot = listen_pid;
+	}
 	signals_restore_in_child(st);
 	err = exec_program(cfg->argv);
+	/* The mask is empty now: a stderr pipe whose reader has gone would
+	 * kill the child with SIGPIPE in the line's write(2). */
+	signals_block_pipe_in_child();
 	log_msg(LEVEL_ERROR, "cannot run '%s': %s", cfg->argv[0], strerror(err));
 	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}
+
+/*
+ * After the fork, sexton closes every descriptor it inherited from 3 on
+ * (with -P, which has no child to hand them to, at once): the child has
+ * its own copies, and sexton's would keep a pipe from ever
+ * giving its reader EOF, a passed socket open after its service died, a
+ * lock locked, for as long as sexton lives. What sexton needs it opens
+ * itself later, close-on-exec. close_range(2) is Linux 5.9; before it (or
+ * under a seccomp profile that does not know it), each descriptor below
+ * the soft RLIMIT_NOFILE, the highest one that can be open.
+ */
+void child_close_inherited(void)
+{
+	struct rlimit lim;
+	unsigned long fd;
+
+	if (syscall(SYS_close_range, 3U, ~0U, 0) < 0) {
+		/* prlimit64 itself, as in teardown.c: musl's getrlimit() adds a
+		 * fallback for kernels older than any sexton runs on. */
+		if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &lim) < 0 ||
+		    lim.rlim_cur == RLIM_INFINITY)
+			lim.rlim_cur = 1UL << 20; /* the kernel's fs.nr_open default */
+		for (fd = 3; fd < lim.rlim_cur; fd++)
+			(void)close((int)fd); /* EBADF: not open, the usual case */
+	}
+	log_forget_fd();
 }
 
 int child_spawn(const struct config *cfg, struct state *st)
@@ -199,6 +264,7 @@ int child_spawn(const struct config *cfg, struct state *st)
 	}
 	if (pid == 0)
 		child_exec(cfg, st);
+	child_close_inherited();
 	st->child = pid;
 	st->child_alive = true;
 	/* A pidfd of the workload, for the teardown without /proc: its process

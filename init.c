@@ -167,7 +167,9 @@ int main(int argc, char **argv)
 		return finish(&cfg, &st, EXIT_SEXTON);
 
 	/* Start the workload. From here on the only way out is finish(). */
-	if (!cfg.pause && child_spawn(&cfg, &st) < 0)
+	if (cfg.pause)
+		child_close_inherited(); /* -P: nobody to hand them on to */
+	else if (child_spawn(&cfg, &st) < 0)
 		return finish(&cfg, &st, EXIT_SEXTON);
 
 	/* Pin no mount: the child keeps its working directory, sexton needs none. */

@@ -153,6 +153,15 @@ static void out_line(const char *buf, size_t len)
 		out.dropped++;
 }
 
+/*
+ * sexton closed every descriptor from 3 up (child_spawn), the logger's own
+ * copy of stderr among them, perhaps: open it again with the next line.
+ */
+void log_forget_fd(void)
+{
+	out.fd = 0;
+}
+
 void log_set_level(int level)
 {
 	log_level = level;

@@ -129,6 +129,7 @@ struct state {
 	enum tty_mode tty;
 	int tty_fd;                /* the terminal for TTY_FOREGROUND / TTY_ACQUIRE */
 	bool child_sigchld_ignored;/* the caller left SIGCHLD ignored: restore it in the child */
+	char **listen_pid_slot;    /* environ's LISTEN_PID=<sexton's pid>, for the child to rewrite */
 	/* Accounting, for the line at exit (-v) */
 	unsigned long orphans;     /* reaped processes other than the workload */
 	unsigned long signalled;   /* leftovers the teardown sent SIGTERM */
@@ -143,6 +144,7 @@ char *num_put(char *p, unsigned long long v, unsigned base);
 
 /* ---- log.c: the logger -------------------------------------------------- */
 void log_set_level(int level);
+void log_forget_fd(void);
 bool log_enabled(int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -220,6 +222,7 @@ int signals_parse(const char *text);
 const char *signals_name(int sig, char buf[static 16]);
 int signals_setup(struct state *st);
 void signals_restore_in_child(const struct state *st);
+void signals_block_pipe_in_child(void);
 long long signals_clock_ms(void);
 int signals_wait(const struct timespec *timeout, siginfo_t *info);
 struct route signals_route(const struct config *cfg, const struct state *st,
@@ -229,6 +232,7 @@ void signals_to_child(const struct config *cfg, struct state *st, struct route r
 /* ---- child.c: the workload's start and its job control ------------------ */
 void child_std_fds(const char *device);
 int child_prepare(const struct config *cfg, struct state *st, pid_t parent);
+void child_close_inherited(void);
 int child_spawn(const struct config *cfg, struct state *st);
 void child_job_control(struct state *st);
 

@@ -135,6 +135,21 @@ void signals_restore_in_child(const struct state *st)
 }
 
 /*
+ * In the child, after a failed execve(): the error line's write(2) to a
+ * stderr pipe whose reader has gone must fail with EPIPE, not raise a
+ * SIGPIPE that would turn 127 into 141. Async-signal-safe.
+ */
+void signals_block_pipe_in_child(void)
+{
+	struct ksigset pipe;
+
+	ksig_clear(&pipe);
+	pipe.bits[(SIGPIPE - 1) / (8 * sizeof(unsigned long))] |=
+		1UL << ((SIGPIPE - 1) % (8 * sizeof(unsigned long)));
+	(void)syscall(SYS_rt_sigprocmask, SIG_BLOCK, &pipe, NULL, sizeof(pipe)); /* valid set */
+}
+
+/*
  * Wait for the next signal. Returns its number, 0 when the timeout (NULL:
  * none) ran out, or -1 with errno set.
  */

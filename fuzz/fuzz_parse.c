@@ -34,6 +34,7 @@ enum { MAX_ARGS = 64 };
 static const char *const env_names[] = {
 	"SEXTON_SUBREAPER", "TINI_SUBREAPER", "SEXTON_KILL_PROCESS_GROUP",
 	"TINI_KILL_PROCESS_GROUP", "SEXTON_VERBOSITY", "TINI_VERBOSITY", "SEXTON_GRACE",
+	"SEXTON_STOP_TIMEOUT",
 };
 enum { ENV_COUNT = sizeof(env_names) / sizeof(env_names[0]) };
 
@@ -172,6 +173,8 @@ static void check_rewrite(const struct config *cfg)
 static void check_config(const struct config *cfg, enum parse_result r, char **argv, int argc)
 {
 	check(r >= PARSE_RUN && r <= PARSE_ERROR);
+	check(r != PARSE_USAGE); /* main's verdict, never the parser's */
+	check(r != PARSE_COPY || (cfg->copy_to != NULL && cfg->copy_to[0] != '\0'));
 	if (r != PARSE_RUN)
 		return;
 	/* No program is for main to judge (boot mode may run a default one). */
@@ -181,10 +184,14 @@ static void check_config(const struct config *cfg, enum parse_result r, char **a
 	check(cfg->boot_action == (int)RB_POWER_OFF || cfg->boot_action == (int)RB_AUTOBOOT ||
 	      cfg->boot_action == (int)RB_HALT_SYSTEM);
 	check(cfg->grace_ms >= 0 && cfg->grace_ms <= 1000000000L);
+	check(cfg->stop_ms >= 0 && cfg->stop_ms <= 1000000000L);
 	check(!cfg->pause || cfg->argv == NULL);
 	check_rewrite(cfg);
 	check(cfg->verbosity >= LEVEL_ERROR && cfg->verbosity <= LEVEL_DEBUG);
 	check(cfg->pdeath_signal >= 0 && cfg->pdeath_signal <= SIG_MAX);
+	check(cfg->pdeath_signal != SIGSTOP && cfg->pdeath_signal != SIGTSTP &&
+	      cfg->pdeath_signal != SIGTTIN && cfg->pdeath_signal != SIGTTOU &&
+	      cfg->pdeath_signal != SIGCHLD);
 }
 
 /* Exit statuses stay within 0..255 whatever -e and the wait status say. */
