@@ -25,17 +25,15 @@ static const char usage_text[] =
 	"\n"
 	"  -h          show this help and exit\n"
 	"  --version   show the version and exit\n"
+	"  --copy-to DIR  copy sexton to DIR/sexton and exit\n"
 	"  -l          show the licence and exit\n"
 	"  -s          register as a child subreaper (automatic when not PID 1)\n"
 	"  -p SIGNAL   signal to receive when sexton's parent dies (SIGKILL, KILL or 9)\n"
 	"  -g          forward signals to the child's whole process group\n"
 	"  -e CODE     treat exit status CODE (0-255) as 0; repeatable\n"
 	"  -r FROM:TO  forward signal FROM as TO (TO 0: drop it); repeatable\n"
-	"  -t SECONDS  grace period for leftovers between SIGTERM and SIGKILL,\n"
-	"              from the program's exit (fractions allowed; 0: exit at once)\n"
-	"  -T SECONDS  the engine's stop budget, from the stop request (default 10;\n"
-	"              leftovers are SIGKILLed before it ends; 0: none, -t rules)\n"
-	"  --copy-to DIR  copy sexton to DIR/sexton and exit\n"
+	"  -t SECONDS  leftovers' grace from PROGRAM's exit to SIGKILL (0: exit at once)\n"
+	"  -T SECONDS  engine's stop budget, from the stop request (default 10; 0: none)\n"
 	"  -P          pause: run no program, reap, exit 0 on SIGTERM or SIGINT\n"
 	"  -w          warn about every reaped process that was not the child\n"
 	"  -v          more output on stderr: -v info, -vv debug\n"
@@ -268,11 +266,11 @@ static enum parse_result parse_stop(struct config *cfg, const char *value)
 }
 
 /*
- * -p SIGNAL. Not a stop signal: the kernel would stop sexton itself when
- * the parent dies (sexton blocks them, but a blocked SIGSTOP still stops,
- * and the others are forwarded only while the workload can take them), and
- * nobody would reap the workload; not SIGCHLD, which sexton takes as its
- * own and never forwards, so it would do nothing.
+ * -p SIGNAL. Not a stop signal: SIGSTOP cannot be blocked, so the parent's
+ * death would stop sexton itself, and nobody would reap the workload or
+ * pass on a signal; SIGTSTP, SIGTTIN and SIGTTOU would be forwarded and
+ * stop the workload, with nobody left to continue it. Not SIGCHLD, which
+ * sexton takes as its own and never forwards: it would do nothing.
  */
 static enum parse_result parse_pdeath(struct config *cfg, const char *value)
 {
@@ -283,8 +281,8 @@ static enum parse_result parse_pdeath(struct config *cfg, const char *value)
 		return PARSE_ERROR;
 	}
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p: a stop signal would stop sexton"
-			" itself", value);
+		log_msg(LEVEL_ERROR, "invalid signal '%s' for -p: a stop signal would leave sexton"
+			" or the program stopped", value);
 		return PARSE_ERROR;
 	}
 	if (sig == SIGCHLD) {
@@ -378,6 +376,10 @@ static enum parse_result parse_copy_to(struct config *cfg, int argc, char **argv
 		value = "";
 	if (*value == '\0') {
 		log_msg(LEVEL_ERROR, "option '--copy-to' needs a directory (see sexton -h)");
+		return PARSE_ERROR;
+	}
+	if (*next + 1 < argc) {
+		log_msg(LEVEL_ERROR, "--copy-to runs no program, but '%s' was given", argv[*next + 1]);
 		return PARSE_ERROR;
 	}
 	cfg->copy_to = value;

@@ -73,30 +73,25 @@ static int write_copy(int dir, const char *tmp)
 int copy_self(const char *dir_path)
 {
 	char tmp[32] = ".sexton.", *end;
-	int dir, err;
+	int dir, err = 0;
 
 	dir = open(dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0) {
-		log_msg(LEVEL_ERROR, "cannot copy sexton to '%s': %s", dir_path, strerror(errno));
-		return EXIT_SEXTON;
-	}
-	/* A name of this process's own: two copies at once cannot collide. */
-	end = num_put(tmp + strlen(tmp), (unsigned long long)getpid(), 10);
-	memcpy(end, ".tmp", 5);
-	if (write_copy(dir, tmp) < 0 || renameat(dir, tmp, dir, "sexton") < 0) {
 		err = errno;
-		(void)unlinkat(dir, tmp, 0); /* ENOENT: nothing was created */
-		log_msg(LEVEL_ERROR, "cannot copy sexton to '%s/sexton': %s", dir_path,
-			strerror(err));
+	} else {
+		/* A name of this process's own: two copies at once cannot collide. */
+		end = num_put(tmp + strlen(tmp), (unsigned long long)getpid(), 10);
+		memcpy(end, ".tmp", 5);
+		if (write_copy(dir, tmp) < 0 || renameat(dir, tmp, dir, "sexton") < 0) {
+			err = errno;
+			(void)unlinkat(dir, tmp, 0); /* ENOENT: nothing was created */
+		} else if (fsync(dir) < 0 && errno != EINVAL) {
+			err = errno; /* the rename is durable only once the directory is */
+		}
 		(void)close(dir); /* read only */
-		return EXIT_SEXTON;
 	}
-	/* The rename itself is durable only once the directory is synced. */
-	if (fsync(dir) < 0 && errno != EINVAL) {
-		log_msg(LEVEL_ERROR, "cannot sync '%s': %s", dir_path, strerror(errno));
-		(void)close(dir);
-		return EXIT_SEXTON;
-	}
-	(void)close(dir); /* read only */
-	return 0;
+	if (err == 0)
+		return 0;
+	log_msg(LEVEL_ERROR, "cannot copy sexton to '%s': %s", dir_path, strerror(err));
+	return EXIT_SEXTON;
 }

@@ -154,7 +154,7 @@ static void out_line(const char *buf, size_t len)
 }
 
 /*
- * sexton closed every descriptor from 3 up (child_spawn), the logger's own
+ * sexton closed every descriptor from 3 up (child_close_inherited), the logger's own
  * copy of stderr among them, perhaps: open it again with the next line.
  */
 void log_forget_fd(void)

@@ -172,14 +172,26 @@ static void pass_on(const struct config *cfg, struct state *st, const siginfo_t 
  * PID 1 is sexton -P) are leftovers too, yet not sexton's children: no
  * waitpid reports them, and their SIGCHLD goes to a parent outside.
  * kill(-1, 0) asks the kernel whether any process but sexton is left in the
- * namespace; EPERM means one is, which sexton may not signal. Not in boot
- * mode, where kill(-1) also reaches kernel threads, which never go.
+ * namespace (EPERM: one is, which sexton may not signal). It counts
+ * zombies too, and such a process's zombie waits for its parent outside,
+ * which may never come: /proc, when it is this namespace's, tells whether
+ * one of them is alive. sexton's own zombies are reaped before this is
+ * asked. Not in boot mode, where kill(-1) also reaches kernel threads.
  */
 static bool strangers_left(const struct state *st)
 {
-	if (st->self != 1 || st->boot)
+	struct proc_table t;
+	bool alive = false;
+	size_t i;
+
+	if (st->self != 1 || st->boot || (kill(-1, 0) < 0 && errno != EPERM))
 		return false;
-	return kill(-1, 0) == 0 || errno == EPERM;
+	if (!proc_is_ours(st->self) || proc_snapshot(&t) < 0)
+		return true; /* blind: a zombie counts as alive */
+	for (i = 0; i < t.n && !alive; i++)
+		alive = t.procs[i].pid != st->self && proc_alive(&t.procs[i]);
+	proc_free(&t);
+	return alive;
 }
 
 /*
@@ -321,7 +333,6 @@ void teardown(const struct config *cfg, struct state *st)
 		return;
 	if (!reap_all(cfg, st) && !strangers_left(st))
 		return; /* nobody left: the common case costs one wait */
-	grace = grace_left(cfg, st);
 	raise_fd_limit();
 	n = signal_leftovers(cfg, st, SIGTERM, TALLY_COUNT);
 	(void)signal_leftovers(cfg, st, SIGCONT, TALLY_NONE);
@@ -334,6 +345,8 @@ void teardown(const struct config *cfg, struct state *st)
 		st->uncounted = true;
 	}
 	st->signalled = n > 0 ? (unsigned long)n : 0;
+	/* Now, not before the walk: a long walk of /proc is part of the budget. */
+	grace = grace_left(cfg, st);
 	log_msg(LEVEL_INFO, "SIGTERM to every %s left; grace period %lu ms",
 		st->self == 1 ? "process" : "descendant", (unsigned long)grace);
 	if (!wait_for_none(cfg, st, grace))

@@ -78,18 +78,33 @@ teardown() {
 # ---- 2: inherited descriptors ---------------------------------------------
 
 @test "sexton keeps no copy of an inherited descriptor: a pipe's reader sees EOF once the workload closes its own" {
-	local dir="$BATS_TEST_TMPDIR" rd
+	local dir="$BATS_TEST_TMPDIR"
 	mkfifo "$dir/data" "$dir/ctl"
 	# fd 3 is opened by PID 1 itself, which then becomes sexton, so that no
 	# process outside the namespace (timeout, unshare) holds a copy.
 	pid1 sh -c 'exec 3>"$1"; exec "$SEXTON" sh -c "exec 3>&-; read x <\"\$0\"; exit 4" "$2"' \
 		sh "$dir/data" "$dir/ctl" &
 	BG=$!
-	exec {rd}<"$dir/data"
 	# EOF comes when the last writer closes: the workload has, sexton must
 	# have too. Old sexton held it for its whole life: the read timed out.
-	run timeout 5 cat <&"$rd"
-	exec {rd}<&-
+	# cat opens the FIFO itself, so that the timeout bounds the open too.
+	run timeout 10 cat "$dir/data"
+	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
+	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
+	wait_bg
+	[ "$status" -eq 4 ]
+}
+
+@test "without close_range(2) (ENOSYS) sexton still closes what it inherited" {
+	local dir="$BATS_TEST_TMPDIR"
+	mkfifo "$dir/data" "$dir/ctl"
+	# nosys makes close_range fail as an old kernel or a seccomp profile would;
+	# fd 9, well above 3, so that the fallback must go past the first few.
+	pid1 nosys close_range sh -c 'exec 9>"$1"; exec "$SEXTON" sh -c "exec 9>&-; read x <\"\$0\"; exit 4" "$2"' \
+		sh "$dir/data" "$dir/ctl" &
+	BG=$!
+	# cat opens the FIFO itself, so that the timeout bounds the open too
+	run timeout 10 cat "$dir/data"
 	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
 	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
 	wait_bg
@@ -97,12 +112,11 @@ teardown() {
 }
 
 @test "sexton -P keeps no inherited descriptor either" {
-	local dir="$BATS_TEST_TMPDIR" rd spid
+	local dir="$BATS_TEST_TMPDIR" spid
 	mkfifo "$dir/data"
 	start_bg pid1 sh -c 'exec 3>"$1"; exec "$SEXTON" -P' sh "$dir/data"
-	exec {rd}<"$dir/data"
-	run timeout 5 cat <&"$rd"
-	exec {rd}<&-
+	# cat opens the FIFO itself, so that the timeout bounds the open too
+	run timeout 10 cat "$dir/data"
 	[ "$status" -eq 0 ] || { echo "no EOF while sexton -P lives: status $status"; false; }
 	spid=$(wait_for_sexton)
 	kill -TERM "$spid"
@@ -168,7 +182,7 @@ teardown() {
 	for sig in STOP SIGTSTP ttin TTOU 19; do
 		run --separate-stderr bounded "$SEXTON" -p "$sig" true
 		[ "$status" -eq 125 ] || { echo "-p $sig accepted"; false; }
-		[ "$stderr" = "sexton: invalid signal '$sig' for -p: a stop signal would stop sexton itself" ]
+		[ "$stderr" = "sexton: invalid signal '$sig' for -p: a stop signal would leave sexton or the program stopped" ]
 	done
 	for sig in CHLD SIGCLD 17; do
 		run --separate-stderr bounded "$SEXTON" -p "$sig" true
@@ -182,7 +196,7 @@ teardown() {
 @test "a program that is not found gives 127 even when stderr is a pipe whose reader has gone" {
 	# The reader of the process substitution has exited before sexton runs;
 	# SIGPIPE is put back to its default, as a container's processes have it.
-	run bash -c 'exec {w}> >(exit 0); wait $!
+	run bounded bash -c 'exec {w}> >(exit 0); wait $!
 		pid() { timeout 10 unshare --pid --fork --mount-proc --kill-child "$@"; }
 		pid env --default-signal=PIPE "$SEXTON" no-such-program 2>&$w; echo "pid1 $?"
 		timeout 10 env --default-signal=PIPE "$SEXTON" no-such-program 2>&$w; echo "not pid1 $?"
@@ -192,7 +206,7 @@ teardown() {
 }
 
 @test "the program still gets the caller's SIGPIPE disposition" {
-	run bash -c 'exec {w}> >(exit 0); wait $!
+	run bounded bash -c 'exec {w}> >(exit 0); wait $!
 		timeout 10 env --default-signal=PIPE "$SEXTON" sh -c "echo x >&2; echo no" 2>&$w; echo "default $?"
 		timeout 10 env --ignore-signal=PIPE "$SEXTON" sh -c "echo x >&2; echo yes" 2>&$w; echo "ignored $?"'
 	[ "$output" = $'default 141\nyes\nignored 0' ] || { echo "$output"; false; }
@@ -299,12 +313,16 @@ teardown() {
 	run --separate-stderr bounded "$SEXTON" --copy-to
 	[ "$status" -eq 125 ]
 	[ "$stderr" = "sexton: option '--copy-to' needs a directory (see sexton -h)" ]
+	run --separate-stderr bounded "$SEXTON" --copy-to "$BATS_TEST_TMPDIR" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "sexton: --copy-to runs no program, but 'true' was given" ]
+	[ ! -e "$BATS_TEST_TMPDIR/sexton" ]
 	# a directory that cannot be written (not even root writes a read-only mount)
 	mkdir "$BATS_TEST_TMPDIR/ro"
 	run --separate-stderr bounded unshare --mount sh -c \
 		'mount -t tmpfs -o ro none "$1" && exec "$SEXTON" --copy-to "$1"' sh "$BATS_TEST_TMPDIR/ro"
 	[ "$status" -eq 125 ]
-	[ "$stderr" = "sexton: cannot copy sexton to '$BATS_TEST_TMPDIR/ro/sexton': Read-only file system" ]
+	[ "$stderr" = "sexton: cannot copy sexton to '$BATS_TEST_TMPDIR/ro': Read-only file system" ]
 }
 
 # ---- 10: the pod's PID 1 --------------------------------------------------
@@ -360,4 +378,45 @@ teardown() {
 	# nsenter saw its child killed
 	wait "$JOINED" || [ $? -eq 137 ]
 	JOINED=
+}
+
+@test "sexton -P does not wait for the zombie of a joined process whose parent outside never reaps it" {
+	local spid t0 took out="$BATS_TEST_TMPDIR/joined" zombie end
+	start_bg pid1 "$SEXTON" -v -P
+	spid=$(wait_for_sexton)
+	mkfifo "$out"
+	# --no-fork: the shell stays outside, its child enters the namespace;
+	# then the shell becomes a sleep that never waits for that child.
+	nsenter --pid=/proc/"$spid"/ns/pid --no-fork -- sh -c 'sleep 100 & echo "$!"; exec sleep 100' >"$out" &
+	JOINED=$!
+	exec {J}<"$out"
+	read -r -t 10 -u "$J" zombie
+	# the shell must have become the sleep first, or it would reap the child
+	end=$((SECONDS + 10))
+	until [ "$(cat /proc/"$JOINED"/comm)" = sleep ]; do
+		[ "$SECONDS" -lt "$end" ] || { echo "the parent never became a sleep"; false; }
+		sleep 0.01
+	done
+	kill -KILL "$zombie"
+	await_state Z "$zombie" 2>/dev/null || { echo "no zombie $zombie"; false; }
+	t0=$EPOCHREALTIME
+	kill -TERM "$spid"
+	# The kernel holds a PID 1's exit until every process of its namespace
+	# is reaped, this zombie too: so the teardown's end is the -v line, and
+	# the zombie's parent is ended afterwards to let sexton go.
+	end=$((SECONDS + 15))
+	until grep -q "pause ended" "$ERR"; do
+		[ "$SECONDS" -lt "$end" ] || { cat "$ERR"; false; }
+		sleep 0.01
+	done
+	took=$(since "$t0")
+	echo "teardown took $took s" >&3
+	kill -KILL "$JOINED"
+	wait "$JOINED" || true
+	JOINED=
+	wait_bg
+	[ "$status" -eq 0 ]
+	grep -q "0 needed SIGKILL" "$ERR"
+	# kill(-1, 0) alone would count the zombie, and wait out 9 s of grace
+	awk "BEGIN { exit !($took < 2) }"
 }
