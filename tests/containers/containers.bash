@@ -1,4 +1,4 @@
-# Shared by the engine tests (docker.bats, podman.bats). Each file sets
+# Shared by the engine tests (docker.bats, podman.bats, containerd.bats). Each file sets
 # ENGINE (its name) and ENGINE_CMD (the client with the options that point
 # it at the engine the file started), then runs the same checks.
 ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"

@@ -108,3 +108,72 @@ teardown_file() {
 	commit=${version##* - git.}
 	[ "${output#*|}" = "$commit" ]
 }
+
+# ---- the stop budget: a redis-like leftover under docker stop ------------
+#
+# The leftover is a daemon in a session of its own whose SIGTERM handler
+# "saves" for SAVE_MS and writes the save at the end ("redis done" in
+# /data/save.log); the workload, sleep, dies of the stop's SIGTERM, so its
+# status is 143. The engine SIGKILLs sexton when the stop timeout ends,
+# which would make it 137.
+
+# OLD: the commit the "before" rows measure (main before the stop budget).
+OLD_COMMIT="${SEXTON_OLD_COMMIT:-6e57315}"
+
+# redis_stop LABEL SAVE_MS STOP_SECONDS [RUN-OPTIONS...]: run the case, stop
+# it with `docker stop -t STOP_SECONDS`; sets STOP_MS, STOP_STATUS, SAVED and
+# prints one row of the table on the TAP output.
+redis_stop() {
+	local label=$1 save=$2 t=$3 name="redis-$RANDOM" data t0
+	shift 3
+	data="$DW/$name"
+	mkdir -p "$data"
+	start "$name" -v "$data:/data" "$@" "$WORKLOAD_IMAGE" \
+		sh -c "leftover -s -d $save redis >/data/save.log && echo ready && exec sleep 3600"
+	await_log "$name" ready
+	t0=$(now_ms)
+	eng stop -t "$t" "$name" >/dev/null
+	STOP_MS=$(($(now_ms) - t0))
+	STOP_STATUS=$(exit_code "$name")
+	SAVED=lost
+	grep -qx "redis done" "$data/save.log" && SAVED=saved
+	echo "# stop budget: $label: save ${save} ms, docker stop -t $t: stopped in $STOP_MS ms, status $STOP_STATUS, save $SAVED" >&3
+	echo "$label: $STOP_MS ms, status $STOP_STATUS, $SAVED; save.log: $(tr '\n' '|' <"$data/save.log")"
+}
+
+@test "docker stop (10 s): a leftover's 4.4 s save completes inside the default stop budget; status the workload's 143" {
+	redis_stop "after, default budget" 4400 10
+	[ "$STOP_STATUS" = 143 ]
+	[ "$SAVED" = saved ]
+	[ "$STOP_MS" -ge 4400 ]
+	[ "$STOP_MS" -lt 9000 ]
+}
+
+@test "docker stop -t 2, SEXTON_STOP_TIMEOUT=2: sexton SIGKILLs a 2.7 s save before the engine does; status 143, not 137, in under 2 s" {
+	redis_stop "after, -e SEXTON_STOP_TIMEOUT=2" 2700 2 -e SEXTON_STOP_TIMEOUT=2
+	[ "$STOP_STATUS" = 143 ]
+	[ "$SAVED" = lost ]
+	[ "$STOP_MS" -lt 2000 ]
+}
+
+# The same two cases with main's binary before the stop budget, for the
+# record (nothing asserted but that they ran): its 3 s grace, counted from
+# the workload's exit, SIGKILLed the 4.4 s save, and under -t 2 the engine
+# SIGKILLed sexton (137). Needs the commit in the repository's history.
+@test "docker stop, before: the same cases with the binary of $OLD_COMMIT (information only)" {
+	local old="$DW/sexton-old" cid
+	git -C "$ROOT" cat-file -e "$OLD_COMMIT^{commit}" 2>/dev/null ||
+		skip "commit $OLD_COMMIT is not in this repository's history"
+	git -C "$ROOT" archive --format=tar "$OLD_COMMIT" >"$DW/old.tar"
+	eng build --network none --build-arg BASE="$BASE_IMAGE" --build-arg COMMIT="$OLD_COMMIT" \
+		-t localhost/sexton:old - <"$DW/old.tar" >"$DW/build-old.log" 2>&1 || {
+		tail -n 20 "$DW/build-old.log"
+		false
+	}
+	cid=$(eng create localhost/sexton:old)
+	eng cp "$cid:/sexton" "$old"
+	eng rm "$cid" >/dev/null
+	redis_stop "before ($OLD_COMMIT), docker stop" 4400 10 -v "$old:/sexton:ro"
+	redis_stop "before ($OLD_COMMIT), docker stop -t 2" 2700 2 -v "$old:/sexton:ro" \
+		-e SEXTON_STOP_TIMEOUT=2
+}

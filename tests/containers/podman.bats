@@ -142,3 +142,96 @@ kube_down() {
 	echo "neighbour logs: $output"
 	[ "$output" = ready ]
 }
+
+# stop_pod POD MS: `podman pod stop` with a 10 s timeout; it must return
+# within MS milliseconds. Sets STOP_MS.
+stop_pod() {
+	local t0
+	t0=$(now_ms)
+	eng pod stop -t 10 "$1" >/dev/null
+	STOP_MS=$(($(now_ms) - t0))
+	echo "pod stop of $1 took $STOP_MS ms"
+	[ "$STOP_MS" -lt "$2" ]
+}
+
+# ---- sexton added to a pod without rebuilding its image ------------------
+
+KUBE_INIT="$BATS_TEST_DIRNAME/kube-init.yaml"
+
+@test "podman kube play: an initContainer of sexton's scratch image copies it (--copy-to) into an emptyDir; the app runs under it, reaps, stops with its own status" {
+	teardown() { eng kube down "$KUBE_INIT" >/dev/null 2>&1 || true; }
+	# Away from the tree: this kube play takes ./sexton (the binary) for the
+	# build context of the image named sexton, even with --build=false.
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr eng kube play --network none "$KUBE_INIT"
+	echo "status $status; output: $output; stderr: $stderr"
+	[ "$status" -eq 0 ]
+	await_log sexton-init-app ready
+	run eng logs sexton-init-app
+	echo "app logs: $output"
+	[ "${lines[0]}" = "init sexton mode 755" ]
+	[[ "${lines[1]}" == "reaped "* ]]
+	# The pod's stop: SIGTERM to sexton, forwarded; the status is the
+	# script's 4, well inside the 10 s.
+	stop_pod sexton-init 5000
+	echo "# kube play with --copy-to: podman pod stop took $STOP_MS ms" >&3
+	run exit_code sexton-init-app
+	echo "app exit status: $output"
+	[ "$output" = 4 ]
+	run eng logs sexton-init-app
+	[ "${lines[-1]}" = term ]
+}
+
+# ---- sexton as the pod's own PID 1 (its infra process) -------------------
+
+# infra_pod POD [POD-CREATE-OPTIONS...]: a pod that shares its PID namespace,
+# and in it a container "POD-app" under its own sexton (the image's
+# entrypoint; not PID 1 there) that leaves a daemon in a session of its own,
+# whose SIGTERM handler takes 1 s and writes "daemon done" to
+# $PW/POD/daemon.log at its end. The app needs an init of its own: when a
+# container that does not own its PID namespace loses its main process, runc
+# SIGKILLs what is left in its cgroup.
+infra_pod() {
+	local pod=$1
+	shift
+	mkdir -p "$PW/$pod"
+	eng pod create --name "$pod" --network none --share pid,ipc,net,uts "$@" >/dev/null
+	eng run -d --pod "$pod" --name "$pod-app" -v "$PW/$pod:/data" "$WORKLOAD_IMAGE" \
+		sh -c 'leftover -s -d 1000 daemon >/data/daemon.log &&
+			echo "pid1 $(cat /proc/1/comm)" && echo ready && exec sigprobe' >/dev/null
+	await_log "$pod-app" ready
+}
+
+@test "podman pod, sexton -P as the infra process: pod stop lets a joined container's leftover finish its handler, and ends once nothing is left" {
+	local pod=sexton-infra
+	teardown() { eng pod rm -f sexton-infra >/dev/null 2>&1 || true; }
+	# This podman splits --infra-command at spaces into the entrypoint.
+	infra_pod "$pod" --infra-image "$SEXTON_IMAGE" --infra-command '/sexton -P'
+	run eng logs "$pod-app"
+	echo "app logs: $output"
+	[ "${lines[0]}" = "pid1 sexton" ]
+	stop_pod "$pod" 5000
+	echo "# pod infra: sexton -P: podman pod stop took $STOP_MS ms, app status $(exit_code "$pod-app"); daemon: $(tr '\n' ' ' <"$PW/$pod/daemon.log")" >&3
+	echo "daemon: $(cat "$PW/$pod/daemon.log")"
+	grep -qx "daemon term" "$PW/$pod/daemon.log"
+	grep -qx "daemon done" "$PW/$pod/daemon.log"
+	# The handler's second, not the 10 s timeout.
+	[ "$STOP_MS" -ge 1000 ]
+	# The app's own status (sigprobe exits 0 on SIGTERM), not the 137 of
+	# the kernel's SIGKILL when the namespace's PID 1 goes first.
+	run exit_code "$pod-app"
+	echo "app exit status: $output"
+	[ "$output" = 0 ]
+}
+
+# For the record: podman's own infra, catatonit -P, exits at once on the
+# stop, and the kernel SIGKILLs the daemon mid-handler.
+@test "podman pod, catatonit as the infra process: the leftover's handler does not finish (information only)" {
+	local pod=catatonit-infra
+	teardown() { eng pod rm -f catatonit-infra >/dev/null 2>&1 || true; }
+	infra_pod "$pod" || skip "no pod with podman's default infra image here"
+	run eng logs "$pod-app"
+	echo "app logs: $output"
+	stop_pod "$pod" 15000
+	echo "# pod infra: ${lines[0]#pid1 }: podman pod stop took $STOP_MS ms, app status $(exit_code "$pod-app"); daemon: $(tr '\n' ' ' <"$PW/$pod/daemon.log")" >&3
+}
