@@ -77,17 +77,20 @@ teardown() {
 
 # ---- 2: inherited descriptors ---------------------------------------------
 
-@test "sexton keeps no copy of an inherited descriptor: a pipe's reader sees EOF once the workload closes its own" {
-	local dir="$BATS_TEST_TMPDIR"
+# inherited_pipe FD [WRAPPER...]: PID 1 (run through WRAPPER) opens the
+# write end of a FIFO on FD and becomes sexton, whose workload closes its
+# own copy and waits. EOF comes when the last writer closes: the workload
+# has, sexton must have too (old sexton held it for its whole life, and the
+# read timed out). FD is opened by PID 1 itself, so that no process outside
+# the namespace (timeout, unshare) holds a copy; cat opens the FIFO itself,
+# so that the timeout bounds the open too.
+inherited_pipe() {
+	local fd=$1 dir="$BATS_TEST_TMPDIR"
+	shift
 	mkfifo "$dir/data" "$dir/ctl"
-	# fd 3 is opened by PID 1 itself, which then becomes sexton, so that no
-	# process outside the namespace (timeout, unshare) holds a copy.
-	pid1 sh -c 'exec 3>"$1"; exec "$SEXTON" sh -c "exec 3>&-; read x <\"\$0\"; exit 4" "$2"' \
+	pid1 "$@" sh -c "exec $fd>\"\$1\"; exec \"\$SEXTON\" sh -c \"exec $fd>&-; read x <\\\"\\\$0\\\"; exit 4\" \"\$2\"" \
 		sh "$dir/data" "$dir/ctl" &
 	BG=$!
-	# EOF comes when the last writer closes: the workload has, sexton must
-	# have too. Old sexton held it for its whole life: the read timed out.
-	# cat opens the FIFO itself, so that the timeout bounds the open too.
 	run timeout 10 cat "$dir/data"
 	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
 	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
@@ -95,20 +98,14 @@ teardown() {
 	[ "$status" -eq 4 ]
 }
 
+@test "sexton keeps no copy of an inherited descriptor: a pipe's reader sees EOF once the workload closes its own" {
+	inherited_pipe 3
+}
+
 @test "without close_range(2) (ENOSYS) sexton still closes what it inherited" {
-	local dir="$BATS_TEST_TMPDIR"
-	mkfifo "$dir/data" "$dir/ctl"
 	# nosys makes close_range fail as an old kernel or a seccomp profile would;
 	# fd 9, well above 3, so that the fallback must go past the first few.
-	pid1 nosys close_range sh -c 'exec 9>"$1"; exec "$SEXTON" sh -c "exec 9>&-; read x <\"\$0\"; exit 4" "$2"' \
-		sh "$dir/data" "$dir/ctl" &
-	BG=$!
-	# cat opens the FIFO itself, so that the timeout bounds the open too
-	run timeout 10 cat "$dir/data"
-	[ "$status" -eq 0 ] || { echo "no EOF while sexton lives: status $status"; false; }
-	timeout 5 sh -c 'echo go >"$1"' sh "$dir/ctl"
-	wait_bg
-	[ "$status" -eq 4 ]
+	inherited_pipe 9 nosys close_range
 }
 
 @test "sexton -P keeps no inherited descriptor either" {

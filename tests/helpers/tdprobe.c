@@ -370,52 +370,6 @@ static int open_path_arg(const struct __ptrace_syscall_info *info)
 	return nr == SYS_openat ? 1 : -1;
 }
 
-static int hold(int argc, char **argv)
-{
-	struct __ptrace_syscall_info info;
-	pid_t pid;
-	int status, seen = 0, sig, arg;
-	char path[256];
-
-	if (argc != 4)
-		return 2;
-	pid = atoi(argv[1]);
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD) < 0)
-		die("PTRACE_SEIZE");
-	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0)
-		die("PTRACE_INTERRUPT");
-	say("tdprobe", "attached");
-	for (sig = 0;; sig = 0) {
-		if (waitpid(pid, &status, __WALL) < 0)
-			die("waitpid");
-		if (WIFEXITED(status) || WIFSIGNALED(status))
-			return 1; /* gone before the moment came */
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-			if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) <= 0)
-				die("PTRACE_GET_SYSCALL_INFO");
-			if (info.op == PTRACE_SYSCALL_INFO_ENTRY && (arg = open_path_arg(&info)) >= 0) {
-				if (seen)
-					break;
-				peek_string(pid, (unsigned long)info.entry.args[arg], path, sizeof(path));
-				seen = is_stat_of(path, argv[2]);
-			}
-		} else if (status >> 16 == PTRACE_EVENT_STOP) {
-			/* the interrupt, or a group stop: nothing to inject */
-		} else {
-			sig = WSTOPSIG(status); /* a signal for sexton: pass it on */
-		}
-		if (ptrace(PTRACE_SYSCALL, pid, 0, sig) < 0)
-			die("PTRACE_SYSCALL");
-	}
-	/* sexton sits at the syscall after reading B: A exits and is reaped now */
-	open_write_byte(argv[3], "go");
-	open_read_byte(argv[3], "reaped");
-	if (ptrace(PTRACE_DETACH, pid, 0, 0) < 0)
-		die("PTRACE_DETACH");
-	say("tdprobe", "released");
-	return 0;
-}
-
 static int reuser(int argc, char **argv)
 {
 	int fds[2], status;
@@ -505,54 +459,89 @@ static int is_getdents(const struct __ptrace_syscall_info *info, pid_t pid, void
 					     : info->entry.nr == SYS_getdents64;
 }
 
-/* An open after the one of X's stat: sexton has read X's parent and start. */
+/* The open of one pid's stat file, and whether it has been seen. */
+struct stat_open {
+	const char *pid;
+	int seen;
+};
+
+/* An open after the one of a pid's stat: sexton has read its parent and start. */
 static int is_open_after_stat(const struct __ptrace_syscall_info *info, pid_t pid, void *arg)
 {
-	int *seen = arg, a = open_path_arg(info);
+	struct stat_open *want = arg;
+	int a = open_path_arg(info);
 	char path[256];
 
 	if (a < 0)
 		return 0;
-	if (seen[0])
+	if (want->seen)
 		return 1;
 	peek_string(pid, (unsigned long)info->entry.args[a], path, sizeof(path));
-	seen[0] = is_stat_of(path, (const char *)&seen[1]);
+	want->seen = is_stat_of(path, want->pid);
 	return 0;
 }
 
-static int holdreuse(int argc, char **argv)
+/* Trace pid, stopped once, and say so. */
+static void attach(pid_t pid)
 {
-	int seen[8] = { 0 };
-	char file[4096];
-	unsigned long long x_start, y_start;
-	pid_t pid, x;
-	char *by[] = { "bystander", "-a", argv[2], file, NULL };
-
-	if (argc != 4 || strlen(argv[2]) >= sizeof(seen) - sizeof(int))
-		return 2;
-	pid = atoi(argv[1]);
-	x = atoi(argv[2]);
-	strcpy((char *)&seen[1], argv[2]);
-	snprintf(file, sizeof(file), "%s/y", argv[3]);
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD) < 0)
 		die("PTRACE_SEIZE");
 	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0 || waitpid(pid, NULL, __WALL) < 0)
 		die("PTRACE_INTERRUPT");
 	say("tdprobe", "attached");
+}
+
+/* Let the traced pid go on, and say so. */
+static void release(pid_t pid)
+{
+	if (ptrace(PTRACE_DETACH, pid, 0, 0) < 0)
+		die("PTRACE_DETACH");
+	say("tdprobe", "released");
+}
+
+static int hold(int argc, char **argv)
+{
+	struct stat_open b = { argv[2], 0 };
+	pid_t pid;
+
+	if (argc != 4)
+		return 2;
+	pid = atoi(argv[1]);
+	attach(pid);
+	trace_until(pid, is_open_after_stat, &b);
+	/* sexton sits at the syscall after reading B: A exits and is reaped now */
+	open_write_byte(argv[3], "go");
+	open_read_byte(argv[3], "reaped");
+	release(pid);
+	return 0;
+}
+
+static int holdreuse(int argc, char **argv)
+{
+	struct stat_open x_stat = { argv[2], 0 };
+	char file[4096];
+	unsigned long long x_start, y_start;
+	pid_t pid, x;
+	char *by[] = { "bystander", "-a", argv[2], file, NULL };
+
+	if (argc != 4)
+		return 2;
+	pid = atoi(argv[1]);
+	x = atoi(argv[2]);
+	snprintf(file, sizeof(file), "%s/y", argv[3]);
+	attach(pid);
 	trace_until(pid, is_getdents, NULL);
 	open_write_byte(argv[3], "mk");
 	open_read_byte(argv[3], "made");
 	x_start = start_of(x);
-	trace_until(pid, is_open_after_stat, seen);
+	trace_until(pid, is_open_after_stat, &x_stat);
 	open_write_byte(argv[3], "kill");
 	open_read_byte(argv[3], "dead");
 	if (bystander(4, by) != 0)
 		return 1;
 	y_start = start_of(x);
 	say(y_start == x_start ? "same" : "other", "tick");
-	if (ptrace(PTRACE_DETACH, pid, 0, 0) < 0)
-		die("PTRACE_DETACH");
-	say("tdprobe", "released");
+	release(pid);
 	return 0;
 }
 
