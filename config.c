@@ -116,6 +116,8 @@ static int parse_env(struct config *cfg)
 
 	cfg->subreaper = env_get("SEXTON_SUBREAPER", "TINI_SUBREAPER") != NULL;
 	cfg->group = env_get("SEXTON_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP") != NULL;
+	v = getenv("SEXTON_STATUS");
+	cfg->status_path = v != NULL && *v != '\0' ? v : NULL;
 	v = getenv("SEXTON_GRACE");
 	if (v != NULL && config_seconds(v, &cfg->grace_ms) < 0) {
 		log_msg(LEVEL_ERROR, "invalid grace period '%s' in SEXTON_GRACE: expected seconds, e.g. 2.5",
