@@ -100,9 +100,10 @@ void boot_setup(void)
 	mount_one("tmpfs", "/run", "/", MS_NOSUID | MS_NODEV, "mode=0755");
 	/* Ctrl-Alt-Del becomes SIGINT to PID 1, a reboot in order, not at once. */
 	if (reboot(RB_DISABLE_CAD) < 0)
-		/* EINVAL: a PID namespace (-B in a container); the keys are the host's */
-		log_msg(errno == EINVAL ? LEVEL_DEBUG : LEVEL_WARN, "cannot take over Ctrl-Alt-Del: %s",
-			strerror(errno));
+		/* EINVAL: a PID namespace (-B in a container), the keys are the
+		 * host's; EPERM: no CAP_SYS_BOOT, and the power-off will say so */
+		log_msg(errno == EINVAL || errno == EPERM ? LEVEL_DEBUG : LEVEL_WARN,
+			"cannot take over Ctrl-Alt-Del: %s", strerror(errno));
 }
 
 /* Decode the octal escapes of /proc/mounts (\040 for a space) in place. */
