@@ -280,10 +280,17 @@ data_disk() {
 	boot_disk_args "$DISK"
 }
 
-# disk_clean IMAGE: e2fsck finds nothing to recover or repair, and
-# data.txt holds what app.sh's write_data wrote.
+# disk_clean IMAGE: unmounted cleanly (no journal to recover: e2fsck -n
+# would skip its recovery and still exit 0, so the superblock is read
+# first), e2fsck finds nothing to repair, and data.txt holds what
+# write_data wrote.
 disk_clean() {
-	local fsck
+	local fsck sb
+	sb=$(dumpe2fs -h "$1" 2>/dev/null)
+	! grep -q "^Filesystem features:.*needs_recovery" <<<"$sb" ||
+		{ echo "needs journal recovery: not unmounted or remounted read-only"; return 1; }
+	grep -q "^Filesystem state: *clean$" <<<"$sb" ||
+		{ echo "$(grep "^Filesystem state" <<<"$sb")"; return 1; }
 	fsck=$(e2fsck -fn "$1" 2>&1) || { echo "e2fsck -fn: $fsck"; return 1; }
 	[ "$(debugfs -R "cat /data.txt" "$1" 2>/dev/null | wc -l)" -eq 1000 ] ||
 		{ echo "data.txt: $(debugfs -R "cat /data.txt" "$1" 2>&1 | tail -n 3)"; return 1; }
