@@ -276,8 +276,8 @@ status_boot() {
 # data_disk: an empty ext4 image, the NVMe drive of the test.
 data_disk() {
 	DISK="$BATS_TEST_TMPDIR/data.ext4"
+	boot_disk_args "$DISK" || skip "$BOOT_NO_DISK"
 	mkfs.ext4 -q -F -L data "$DISK" 16M
-	boot_disk_args "$DISK"
 }
 
 # disk_clean IMAGE: unmounted cleanly (no journal to recover: e2fsck -n
@@ -316,8 +316,8 @@ disk_clean() {
 	command -v e2fsck >/dev/null || skip "no e2fsck (package e2fsprogs)"
 	[ -s "${BOOT_ROOTFS:-}" ] || skip "no root file system image (make check-boot builds it)"
 	DISK="$BATS_TEST_TMPDIR/root.ext4"
+	boot_disk_args "$DISK" || skip "$BOOT_NO_DISK"
 	cp "$BOOT_ROOTFS" "$DISK"
-	boot_disk_args "$DISK"
 	VM_QEMU=("${BOOT_DISK_QEMU[@]}") VM_ROOT=$BOOT_DISK_DEV VM_KERNEL="init=/sbin/sexton"
 	boot_start /app
 	boot_wait_for workload-start
