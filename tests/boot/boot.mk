@@ -9,9 +9,9 @@
 # Making /dev/console needs root.
 #   BOOT_TESTS=quick      only the tests of $(BOOT_QUICK): boot, exit
 #                         status, power-off, reboot, both leftovers'
-#                         teardown, pids above 2^16, a console job's
-#                         teardown, SEXTON_STATUS (what .ci/boot runs on
+#                         teardown, pids above 2^16 (what .ci/boot runs on
 #                         the architectures without the full suite)
+#   BOOT_ALSO=REGEX       with BOOT_TESTS=quick: the tests matching REGEX too
 #   BOOT_TESTS=REGEX      only the tests whose names match REGEX (bats -f)
 #   BOOT_SEXTON=FILE      boot FILE as /init instead of ARCH's own build: a
 #                         32-bit binary on a 64-bit kernel (its initramfs is
@@ -23,9 +23,10 @@ BOOT_INITRD := $(BOOT_CACHE)/initramfs$(if $(filter $(ARCH_SEXTON),$(BOOT_SEXTON
 # The same tree as an ext4 root file system, for the tests of init= on a
 # real root (mkfs.ext4 -d: package e2fsprogs).
 BOOT_ROOTFS := $(dir $(BOOT_INITRD))$(patsubst initramfs%.cpio,rootfs%.ext4,$(notdir $(BOOT_INITRD)))
-BOOT_QUICK := exit status is reported|busybox poweroff|busybox reboot|SIGTERM runs its handler|ignores SIGTERM is killed|pid above|background job|SEXTON_STATUS
+BOOT_QUICK := exit status is reported|busybox poweroff|busybox reboot|SIGTERM runs its handler|ignores SIGTERM is killed|pid above
 BOOT_TESTS ?=
-BOOT_FILTER := $(if $(filter quick,$(BOOT_TESTS)),$(BOOT_QUICK),$(BOOT_TESTS))
+BOOT_ALSO ?=
+BOOT_FILTER := $(if $(filter quick,$(BOOT_TESTS)),$(BOOT_QUICK)$(if $(BOOT_ALSO),|$(BOOT_ALSO)),$(BOOT_TESTS))
 BOOT_FETCHED := $(BOOT_CACHE)/vmlinuz $(BOOT_CACHE)/busybox $(BOOT_CACHE)/applets
 BOOT_SCENARIOS := $(wildcard tests/boot/scenario/*.sh)
 
