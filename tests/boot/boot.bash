@@ -107,6 +107,7 @@ esac
 # aarch64's virtio console is a module on virtio-mmio (scenario/status.sh
 # loads it), riscv64 has virtio-pci and the virtio console built in. Where
 # there is none, the status tests are skipped.
+# shellcheck disable=SC2034,SC2054 # boot.bats reads them; -chardev takes commas
 boot_status_port() {
 	local file=$1
 	case $BOOT_ARCH in
@@ -126,7 +127,9 @@ boot_status_port() {
 # ext4 (their virtio-blk is a module), so that a root disk needs no
 # initramfs. Elsewhere (riscv64 has NVMe, ext4 and ext4's own dependencies
 # as modules) the disk tests are skipped, with BOOT_NO_DISK as the reason.
+# shellcheck disable=SC2034 # boot.bats reads it
 BOOT_NO_DISK="$BOOT_ARCH: Debian's kernel has no NVMe and ext4 built in (only x86_64's and arm64's have)"
+# shellcheck disable=SC2034,SC2054 # boot.bats reads them; -drive takes commas
 boot_disk_args() {
 	case $BOOT_ARCH in x86_64 | aarch64) ;; *) return 1 ;; esac
 	BOOT_DISK_QEMU=(-drive "file=$1,format=raw,if=none,id=disk0"

@@ -289,7 +289,7 @@ disk_clean() {
 	! grep -q "^Filesystem features:.*needs_recovery" <<<"$sb" ||
 		{ echo "needs journal recovery: not unmounted or remounted read-only"; return 1; }
 	grep -q "^Filesystem state: *clean$" <<<"$sb" ||
-		{ echo "$(grep "^Filesystem state" <<<"$sb")"; return 1; }
+		{ grep "^Filesystem state" <<<"$sb"; return 1; }
 	fsck=$(e2fsck -fn "$1" 2>&1) || { echo "e2fsck -fn: $fsck"; return 1; }
 	[ "$(debugfs -R "cat /data.txt" "$1" 2>/dev/null | wc -l)" -eq 1000 ] ||
 		{ echo "data.txt: $(debugfs -R "cat /data.txt" "$1" 2>&1 | tail -n 3)"; return 1; }
@@ -317,6 +317,7 @@ disk_clean() {
 	DISK="$BATS_TEST_TMPDIR/root.ext4"
 	boot_disk_args "$DISK" || skip "$BOOT_NO_DISK"
 	cp "$BOOT_ROOTFS" "$DISK"
+	# shellcheck disable=SC2034 # boot_start reads them
 	VM_QEMU=("${BOOT_DISK_QEMU[@]}") VM_ROOT=$BOOT_DISK_DEV VM_KERNEL="init=/sbin/sexton"
 	boot_start /app
 	boot_wait_for workload-start
