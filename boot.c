@@ -342,15 +342,16 @@ static void write_status(const char *path, int code)
 		log_msg(LEVEL_ERROR, "cannot open SEXTON_STATUS '%s': %s", path, strerror(errno));
 		return;
 	}
-	while (done < len && ms_since(&t0) < STATUS_WAIT_MS) {
+	do { /* one write at least, whatever the clock says */
 		n = write(pfd.fd, line + done, len - done);
 		if (n > 0)
 			done += (size_t)n;
 		else if (n < 0 && errno != EAGAIN && errno != EINTR)
 			break;
 		else if (n < 0 && errno == EAGAIN)
+			/* ready, timed out or failed: the loop's clock decides */
 			(void)poll(&pfd, 1, (int)(STATUS_WAIT_MS - ms_since(&t0)) + 1);
-	}
+	} while (done < len && ms_since(&t0) < STATUS_WAIT_MS);
 	if (done < len)
 		log_msg(LEVEL_ERROR, "cannot write SEXTON_STATUS '%s': %s", path,
 			done == 0 && errno != 0 ? strerror(errno) : "timed out");
