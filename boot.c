@@ -16,9 +16,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* The inode of the initial PID namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
@@ -42,9 +47,20 @@ static bool in_initial_pid_ns(void)
 	return stat("/proc/self/ns/pid", &sb) == 0 && sb.st_ino == INITIAL_PID_NS_INO;
 }
 
-/* -B and -C decide; otherwise boot mode is for PID 1 of the initial PID namespace. */
-bool boot_detect(const struct config *cfg)
+/*
+ * -B and -C decide; otherwise boot mode is for PID 1 of the initial PID
+ * namespace. -B is refused (-1, said on stderr) unless sexton is PID 1 of
+ * its PID namespace: run by `sudo` on a workstation, or in a container with
+ * the host's PID namespace, boot mode would take Ctrl-Alt-Del from the host,
+ * unmount its file systems and power it off; under a shell that is a
+ * container's PID 1, its reboot(2) kills that shell and the container.
+ */
+int boot_detect(const struct config *cfg)
 {
+	if (cfg->mode == MODE_BOOT && getpid() != 1) {
+		log_msg(LEVEL_ERROR, "refusing boot mode (-B): not PID 1 of its PID namespace");
+		return -1;
+	}
 	if (cfg->mode != MODE_AUTO)
 		return cfg->mode == MODE_BOOT;
 	return getpid() == 1 && in_initial_pid_ns();
@@ -84,9 +100,10 @@ void boot_setup(void)
 	mount_one("tmpfs", "/run", "/", MS_NOSUID | MS_NODEV, "mode=0755");
 	/* Ctrl-Alt-Del becomes SIGINT to PID 1, a reboot in order, not at once. */
 	if (reboot(RB_DISABLE_CAD) < 0)
-		/* EINVAL: a PID namespace (-B in a container); the keys are the host's */
-		log_msg(errno == EINVAL ? LEVEL_DEBUG : LEVEL_WARN, "cannot take over Ctrl-Alt-Del: %s",
-			strerror(errno));
+		/* EINVAL: a PID namespace (-B in a container), the keys are the
+		 * host's; EPERM: no CAP_SYS_BOOT, and the power-off will say so */
+		log_msg(errno == EINVAL || errno == EPERM ? LEVEL_DEBUG : LEVEL_WARN,
+			"cannot take over Ctrl-Alt-Del: %s", strerror(errno));
 }
 
 /* Decode the octal escapes of /proc/mounts (\040 for a space) in place. */
@@ -107,40 +124,97 @@ static void unescape(char *s)
 }
 
 /*
- * Unmount everything, last mounted first; what is busy (the root, /dev with
- * the console open) is remounted read-only so that no write is lost.
+ * All of /proc/mounts, NUL-terminated, in a mapping of its own (sexton links
+ * no malloc); *size is the mapping's. seq_file hands out about a page per
+ * read(2), so one read would see only the first 60-odd mounts: read to the
+ * end of file. NULL when it cannot be read.
  */
-static void unmount_all(void)
+static char *read_mounts(size_t *size)
 {
-	static char buf[16384];
-	char *mounts[256], *line, *path, *end;
-	int n = 0, fd;
-	ssize_t len;
+	size_t cap = 16384, len = 0;
+	char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = open("/proc/mounts", O_RDONLY | O_CLOEXEC);
+	ssize_t n = 1;
+	void *p;
 
-	fd = open("/proc/mounts", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	len = read(fd, buf, sizeof(buf) - 1);
+	if (buf == MAP_FAILED || fd < 0) {
+		if (fd >= 0)
+			(void)close(fd); /* read-only */
+		if (buf != MAP_FAILED)
+			(void)munmap(buf, cap); /* nothing else is mapped there */
+		return NULL;
+	}
+	while (n > 0) {
+		if (len + 1 == cap) {
+			p = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+			if (p == MAP_FAILED)
+				break; /* what came so far is still worth unmounting */
+			buf = p;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			n = 1;
+		else if (n > 0)
+			len += (size_t)n;
+	}
 	(void)close(fd); /* read-only */
-	if (len <= 0)
-		return;
 	buf[len] = '\0';
-	for (line = buf; *line != '\0' && n < 256; line = end + 1) {
+	*size = cap;
+	return buf;
+}
+
+/*
+ * Cut each line of the table down to its mount point, in place; the mount
+ * points are then one list of NUL-terminated strings, in the order of
+ * mounting. Returns the end of the list.
+ */
+static char *mount_points(char *buf)
+{
+	char *line, *end, *path, *out = buf;
+	size_t len;
+
+	for (line = buf; *line != '\0'; line = end + 1) {
 		end = strchr(line, '\n');
 		if (end == NULL)
-			break;
+			break; /* a line cut short: the mremap failed */
 		*end = '\0';
 		path = strchr(line, ' ');
 		if (path == NULL || strchr(path + 1, ' ') == NULL)
 			continue;
 		*strchr(++path, ' ') = '\0';
 		unescape(path);
-		mounts[n++] = path;
+		len = strlen(path) + 1;
+		memmove(out, path, len); /* out never passes path: a line holds more */
+		out += len;
 	}
-	while (n-- > 0)
-		if (umount2(mounts[n], 0) < 0 &&
-		    mount(NULL, mounts[n], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
-			log_msg(LEVEL_DEBUG, "cannot unmount '%s': %s", mounts[n], strerror(errno));
+	return out;
+}
+
+/*
+ * Unmount everything, last mounted first, however many there are; what
+ * stays busy (the root, /dev with the console open, a mount under one that
+ * stayed) is remounted read-only, so that no write is lost and an ext4 needs
+ * no journal recovery at the next mount.
+ */
+static void unmount_all(void)
+{
+	size_t size = 0;
+	char *buf = read_mounts(&size), *path, *end;
+
+	if (buf == NULL) {
+		log_msg(LEVEL_WARN, "cannot read '/proc/mounts': %s", strerror(errno));
+		return;
+	}
+	for (end = mount_points(buf); end > buf; end = path) {
+		/* back over the last string's NUL to the one before it */
+		for (path = end - 1; path > buf && path[-1] != '\0'; path--)
+			;
+		if (umount2(path, 0) < 0 &&
+		    mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
+			log_msg(LEVEL_DEBUG, "cannot unmount '%s': %s", path, strerror(errno));
+	}
+	(void)munmap(buf, size); /* nothing else is mapped there */
 }
 
 static const char *action_name(int action)
@@ -152,15 +226,25 @@ static const char *action_name(int action)
 	return "powering off";
 }
 
+/* What the console says when reboot(2) fails: "cannot power off". */
+static const char *action_verb(int action)
+{
+	if (action == (int)RB_AUTOBOOT)
+		return "reboot";
+	if (action == (int)RB_HALT_SYSTEM)
+		return "halt";
+	return "power off";
+}
+
 /*
  * reboot(2) from a child: the kernel ends the caller of a power-off inside
- * do_exit(), which for PID 1 would be a panic. If even that fails there is
- * nothing left to do but stay alive and keep reaping.
+ * do_exit(), which for PID 1 would be a panic. A power-off that works never
+ * comes back (in a child PID namespace the kernel SIGKILLs sexton, its
+ * init); returns the child's errno when it failed.
  */
-static __attribute__((noreturn)) void reboot_from_child(const struct config *cfg, struct state *st,
-							int action)
+static int reboot_from_child(int action)
 {
-	siginfo_t info;
+	int status;
 	pid_t pid;
 
 	log_msg(LEVEL_WARN, "%s", action_name(action));
@@ -170,24 +254,137 @@ static __attribute__((noreturn)) void reboot_from_child(const struct config *cfg
 		_exit(errno & 0xff);
 	}
 	if (pid < 0)
-		log_msg(LEVEL_WARN, "cannot fork to reboot: %s", strerror(errno));
-	for (;;) {
-		if (signals_wait(NULL, &info) == SIGCHLD)
-			reap_all(cfg, st);
-	}
+		return errno;
+	/* Signals are blocked: nothing interrupts the wait, and the child
+	 * either takes the machine down or fails at once. */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		return WEXITSTATUS(status);
+	return EIO; /* killed, or no errno: no better word for it */
 }
 
 /*
- * The end of every boot, after the teardown has emptied the system: save
- * the file systems and reboot(2). Never returns.
+ * After a failed reboot(2), the kernel's init has nowhere to go: it reaps,
+ * and takes the next shutdown signal (BusyBox's poweroff, Ctrl-Alt-Del) as
+ * a request to try again, which it returns.
  */
-void boot_shutdown(const struct config *cfg, struct state *st, int action)
+static int wait_for_retry(const struct config *cfg, struct state *st)
 {
-	sync();
+	siginfo_t info;
+	struct route r;
+
+	st->phase = PHASE_STUCK;
+	log_msg(LEVEL_ERROR, "still up: a shutdown signal (SIGUSR2, SIGUSR1, SIGTERM) tries again");
+	for (;;) {
+		if (signals_wait(NULL, &info) < 0)
+			continue; /* cannot happen with a valid set */
+		r = signals_route(cfg, st, &info);
+		if (r.to == ROUTE_REAP)
+			reap_all(cfg, st);
+		else if (r.to == ROUTE_SHUTDOWN)
+			return r.action;
+	}
+}
+
+/* The longest the status line may hold up the shutdown. */
+#define STATUS_WAIT_MS 1000
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) < 0)
+		return STATUS_WAIT_MS; /* no clock: give up at once rather than risk waiting */
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * A terminal sends what was written after write(2) returns: wait, within
+ * the bound, until its queue is empty (TIOCOUTQ), then drop whatever is
+ * left (TCOFLUSH), since close(2) on a tty waits up to 30 s for it to drain
+ * (closing_wait). Not a terminal (ENOTTY): nothing is queued.
+ */
+static void drain_tty(int fd, const struct timespec *t0)
+{
+	int queued;
+
+	while (ioctl(fd, TIOCOUTQ, &queued) == 0 && queued > 0 && ms_since(t0) < STATUS_WAIT_MS)
+		(void)poll(NULL, 0, 10); /* a sleep of 10 ms; nothing to poll */
+	if (isatty(fd) && tcflush(fd, TCOFLUSH) < 0)
+		log_msg(LEVEL_DEBUG, "cannot flush SEXTON_STATUS: %s", strerror(errno));
+}
+
+/*
+ * SEXTON_STATUS: the exit status, one decimal line, for the host of a VM
+ * to read from a second serial port, a virtio console or a shared file.
+ * It must never hold the shutdown: O_NONBLOCK so that neither a serial line
+ * waiting for its carrier nor a FIFO that nobody reads (ENXIO) blocks the
+ * open, O_NOCTTY so that a terminal does not become sexton's, and at most
+ * STATUS_WAIT_MS for the line to go out.
+ */
+static void write_status(const char *path, int code)
+{
+	char line[24], *end = num_put(line, (unsigned)code & 0xff, 10);
+	size_t len, done = 0;
+	struct timespec t0;
+	struct pollfd pfd;
+	ssize_t n;
+
+	*end++ = '\n';
+	len = (size_t)(end - line);
+	if (clock_gettime(CLOCK_MONOTONIC, &t0) < 0)
+		t0.tv_sec = t0.tv_nsec = 0;
+	pfd.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0644);
+	pfd.events = POLLOUT;
+	if (pfd.fd < 0) {
+		log_msg(LEVEL_ERROR, "cannot open SEXTON_STATUS '%s': %s", path, strerror(errno));
+		return;
+	}
+	do { /* one write at least, whatever the clock says */
+		n = write(pfd.fd, line + done, len - done);
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		else if (n < 0 && errno == EAGAIN)
+			/* ready, timed out or failed: the loop's clock decides */
+			(void)poll(&pfd, 1, (int)(STATUS_WAIT_MS - ms_since(&t0)) + 1);
+	} while (done < len && ms_since(&t0) < STATUS_WAIT_MS);
+	if (done < len)
+		log_msg(LEVEL_ERROR, "cannot write SEXTON_STATUS '%s': %s", path,
+			done == 0 && errno != 0 ? strerror(errno) : "timed out");
+	drain_tty(pfd.fd, &t0);
+	if (close(pfd.fd) < 0)
+		log_msg(LEVEL_WARN, "cannot close SEXTON_STATUS '%s': %s", path, strerror(errno));
+}
+
+/*
+ * The end of every boot, after the teardown has emptied the system: the
+ * status out (SEXTON_STATUS), the file systems saved, and reboot(2). Returns
+ * only where sexton may exit, PID 1 of a child PID namespace (-B in a
+ * container), when reboot(2) failed there: main then exits with code, the
+ * workload's status. The kernel's init never returns.
+ */
+void boot_shutdown(const struct config *cfg, struct state *st, int action, int code)
+{
 	/* Only the kernel's own init owns the file systems: a forced -B in a
 	 * container must not remount the host's root read-only. */
-	if (in_initial_pid_ns())
-		unmount_all();
-	sync();
-	reboot_from_child(cfg, st, action);
+	bool initial = in_initial_pid_ns();
+	int err;
+
+	if (cfg->status_path != NULL)
+		write_status(cfg->status_path, code);
+	for (;;) {
+		sync();
+		if (initial)
+			unmount_all();
+		sync();
+		err = reboot_from_child(action);
+		log_msg(LEVEL_ERROR, "cannot %s: %s", action_verb(action), strerror(err));
+		if (!initial)
+			return;
+		action = wait_for_retry(cfg, st);
+	}
 }

@@ -130,6 +130,33 @@ static void listen_pid_find(struct state *st)
 	}
 }
 
+/*
+ * Boot mode: the console becomes sexton's controlling terminal, in a
+ * session that sexton leads, and the workload gets its foreground (as
+ * TTY_FOREGROUND). Were the workload the session leader, its exit would
+ * make the kernel hang the console up (disassociate_ctty: SIGHUP and
+ * SIGCONT to the foreground group), and a job it had started with `&`
+ * would die of SIGHUP before the teardown's SIGTERM; sexton never exits
+ * there, so the hangup never comes. Ctrl-C, Ctrl-Z and a shell's job control
+ * work within the session as before. If the console cannot be had, the
+ * workload takes it itself, as before.
+ */
+static void tty_take_console(struct state *st)
+{
+	if (!st->boot || st->tty != TTY_ACQUIRE)
+		return;
+	/* The kernel starts init in session 0, not its own; EPERM: already a
+	 * group leader (-B in a namespace), where a session may already be its. */
+	if (setsid() < 0 && getsid(0) != getpid())
+		return;
+	if (ioctl(st->tty_fd, TIOCSCTTY, 0) < 0) {
+		log_msg(LEVEL_DEBUG, "cannot take the console as controlling terminal: %s",
+			strerror(errno));
+		return;
+	}
+	st->tty = TTY_FOREGROUND;
+}
+
 /* Everything before the fork; any failure here is fatal. */
 int child_prepare(const struct config *cfg, struct state *st, pid_t parent)
 {
@@ -141,6 +168,7 @@ int child_prepare(const struct config *cfg, struct state *st, pid_t parent)
 		return -1;
 	subreaper_setup(cfg, st);
 	tty_probe(st);
+	tty_take_console(st);
 	return 0;
 }
 

@@ -37,13 +37,15 @@ static const char usage_text[] =
 	"  -P          pause: run no program, reap, exit 0 on SIGTERM or SIGINT\n"
 	"  -w          warn about every reaped process that was not the child\n"
 	"  -v          more output on stderr: -v info, -vv debug\n"
-	"  -B          boot mode: be the kernel's init (automatic as its PID 1)\n"
+	"  -B          boot mode: be the kernel's init (automatic as its PID 1;\n"
+	"              refused unless PID 1 of its PID namespace)\n"
 	"  -C          container mode, even as the kernel's PID 1\n"
 	"  -a ACTION   boot mode: poweroff (default), reboot or halt when PROGRAM ends\n"
 	"\n"
 	"Environment: SEXTON_SUBREAPER, SEXTON_KILL_PROCESS_GROUP, SEXTON_VERBOSITY\n"
 	"(and the TINI_ names of the same), SEXTON_GRACE (as -t),\n"
-	"SEXTON_STOP_TIMEOUT (as -T).\n"
+	"SEXTON_STOP_TIMEOUT (as -T), SEXTON_STATUS (boot mode: a file or device that\n"
+	"gets the exit status as one line before power-off).\n"
 	"Exit status: PROGRAM's; 128+N when it was killed by signal N; 0 after -P;\n"
 	"125 for a usage error or a failure of sexton itself; 126 when PROGRAM cannot\n"
 	"be executed; 127 when it is not found.\n";
@@ -176,6 +178,8 @@ static int parse_env(struct config *cfg)
 
 	cfg->subreaper = env_get("SEXTON_SUBREAPER", "TINI_SUBREAPER") != NULL;
 	cfg->group = env_get("SEXTON_KILL_PROCESS_GROUP", "TINI_KILL_PROCESS_GROUP") != NULL;
+	v = getenv("SEXTON_STATUS");
+	cfg->status_path = v != NULL && *v != '\0' ? v : NULL;
 	v = getenv("SEXTON_GRACE");
 	if (v != NULL && config_seconds(v, &cfg->grace_ms) < 0) {
 		log_msg(LEVEL_ERROR, "invalid grace period '%s' in SEXTON_GRACE: expected seconds, e.g. 2.5",

@@ -127,7 +127,10 @@ static int finish(const struct config *cfg, struct state *st, int code)
 			report_accounts(cfg, st, code);
 		return code;
 	}
-	boot_shutdown(cfg, st, st->shutdown_action != 0 ? st->shutdown_action : cfg->boot_action);
+	/* Returns only where sexton may exit: reboot(2) failed in a child PID namespace. */
+	boot_shutdown(cfg, st, st->shutdown_action != 0 ? st->shutdown_action : cfg->boot_action,
+		      code);
+	return code;
 }
 
 int main(int argc, char **argv)
@@ -138,6 +141,7 @@ int main(int argc, char **argv)
 	enum parse_result parsed;
 	struct config cfg;
 	struct state st;
+	int boot;
 
 	memset(&st, 0, sizeof(st));
 	/* Make fds 0-2 exist before anything can open a file onto them. */
@@ -147,8 +151,12 @@ int main(int argc, char **argv)
 	parsed = config_parse(&cfg, argc, argv);
 	log_set_level(cfg.verbosity);
 
-	/* As the kernel's own init: mount the basics; from here on, never exit. */
-	st.boot = boot_detect(&cfg);
+	/* As the kernel's own init: mount the basics; from here on, never exit.
+	 * -B is refused unless sexton is PID 1 of its PID namespace. */
+	boot = boot_detect(&cfg);
+	if (boot < 0)
+		return EXIT_SEXTON;
+	st.boot = boot != 0;
 	if (st.boot)
 		boot_setup();
 

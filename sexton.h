@@ -82,6 +82,7 @@ struct config {
 	bool group;                    /* -g: signal the child's whole process group */
 	bool warn_orphans;             /* -w: name every reaped orphan and every SIGKILLed leftover */
 	bool pause;                    /* -P: no program; reap until SIGTERM or SIGINT */
+	const char *status_path;       /* SEXTON_STATUS: boot mode writes the exit status there; NULL none */
 	unsigned char remap_zero[32];  /* -e: bit N set turns exit status N into 0 */
 	signed char rewrite[SIG_MAX + 1]; /* -r: forward signal N as rewrite[N]; 0 as is, -1 drop */
 };
@@ -109,6 +110,7 @@ enum phase {
 	PHASE_STARTING,  /* before the workload exists: a fatal error may still exit */
 	PHASE_SERVING,   /* the workload runs (or -P pauses): signals go to it */
 	PHASE_TEARDOWN,  /* the workload is gone: signals go to what it left behind */
+	PHASE_STUCK,     /* boot mode: reboot(2) failed; a shutdown signal tries again */
 };
 
 /* Runtime state: one instance, owned by main. */
@@ -248,10 +250,9 @@ void child_job_control(struct state *st);
 void teardown(const struct config *cfg, struct state *st);
 
 /* ---- boot.c: the kernel's own init -------------------------------------- */
-bool boot_detect(const struct config *cfg);
+int boot_detect(const struct config *cfg);
 void boot_setup(void);
-void boot_shutdown(const struct config *cfg, struct state *st, int action)
-	__attribute__((noreturn));
+void boot_shutdown(const struct config *cfg, struct state *st, int action, int code);
 
 /* ---- copy.c: --copy-to, the binary into a directory --------------------- */
 int copy_self(const char *dir_path);

@@ -241,6 +241,8 @@ static __attribute__((noinline)) struct route route_other(const struct config *c
 			r.to = ROUTE_SHUTDOWN;
 			return r;
 		}
+		if (st->phase == PHASE_STUCK)
+			return r; /* nobody is left to take it */
 		if (cfg->pause && st->phase != PHASE_TEARDOWN) {
 			/* as for the Kubernetes pause container */
 			if (r.sig == SIGTERM || r.sig == SIGINT) {

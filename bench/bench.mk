@@ -4,6 +4,8 @@
 #   make bench          full run (a few minutes); rewrites bench/RESULTS.md
 #   make bench-quick    smaller run for CI (well under 2 minutes); prints only
 #   make bench QUICK=1  the same as bench-quick
+#   make bench-boot     boot timings against BusyBox init under QEMU (bench/boot;
+#                       ARCH=..., BENCH_BOOT_RUNS=N boots per figure, default 3)
 #
 # Needs root (PID namespaces, apt-get), util-linux's unshare and taskset, and
 # python3. Missing peers are installed from the distribution's packages.
@@ -38,9 +40,12 @@ endif
 bench-quick: sexton $(BENCH_PROBES) bench-peers
 	python3 bench/bench.py --quick
 
+bench-boot: boot-initramfs
+	BOOT_ARCH=$(ARCH) BOOT_CACHE=$(BOOT_CACHE) BOOT_INITRD=$(BOOT_INITRD) bench/boot $(BENCH_BOOT_RUNS)
+
 bench-clean:
 	rm -rf bench/bin
 
 clean: bench-clean
 
-.PHONY: bench bench-quick bench-peers bench-clean
+.PHONY: bench bench-quick bench-peers bench-boot bench-clean

@@ -136,3 +136,71 @@ EOS
 	[ "$status" -eq 3 ]
 	[ -z "$stderr" ]
 }
+
+@test "-B is refused unless sexton is PID 1 of its PID namespace: one line, status 125, nothing run" {
+	# sexton as PID 2 of a fresh PID namespace: never outside one, where an
+	# unguarded -B would power the host off.
+	run --separate-stderr pid1 sh -c '"$1" -B sh -c "echo workload ran"; echo "status $?"' sh "$SEXTON"
+	[ "$output" = "status 125" ] || { echo "$output"; false; }
+	[ "$stderr" = "sexton: refusing boot mode (-B): not PID 1 of its PID namespace" ] ||
+		{ echo "$stderr"; false; }
+}
+
+@test "-B as PID 1 of a PID namespace is still boot mode" {
+	run --separate-stderr pid1 "$SEXTON" -B true
+	[ "$status" -eq "$POWEROFF" ]
+	! grep -q refusing <<<"$stderr" || false
+}
+
+# without_sys_boot CMD...: CMD without CAP_SYS_BOOT, so that reboot(2) in a
+# PID namespace fails with EPERM instead of ending the namespace.
+without_sys_boot() {
+	setpriv --bounding-set -sys_boot "$@"
+}
+
+@test "boot mode: a failed reboot(2) is said on the console; PID 1 of a PID namespace then exits with the workload's status" {
+	LIMIT=15
+	run --separate-stderr without_sys_boot timeout --kill-after=5 "$LIMIT" \
+		unshare --pid --fork --mount-proc --kill-child "$SEXTON" -B sh -c 'exit 3'
+	[ "$status" -eq 3 ] || { echo "status $status: $stderr"; false; }
+	[ "$stderr" = $'sexton: \'sh\' exited with status 3\nsexton: powering off\nsexton: cannot power off: Operation not permitted' ] ||
+		{ echo "$stderr"; false; }
+	run --separate-stderr without_sys_boot timeout --kill-after=5 "$LIMIT" \
+		unshare --pid --fork --mount-proc --kill-child "$SEXTON" -B -a reboot sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+	grep -qx "sexton: cannot reboot: Operation not permitted" <<<"$stderr"
+}
+
+@test "boot mode: SEXTON_STATUS gets the exit status, one line, after the teardown" {
+	local file=$BATS_TEST_TMPDIR/status
+	SEXTON_STATUS=$file run --separate-stderr pid1 "$SEXTON" -B sh -c \
+		'sh -c "trap \"echo leftover-done >>$0; exit 0\" TERM; echo ready >>$0; while :; do sleep 0.01; done" "$0" &
+		until [ -s "$0" ]; do sleep 0.01; done; exit 7' "$file.log"
+	[ "$status" -eq "$POWEROFF" ]
+	[ "$(cat "$file")" = 7 ]
+	[ "$(wc -l <"$file")" -eq 1 ]
+	grep -qx leftover-done "$file.log"
+	# after -e: the status sexton would exit with
+	SEXTON_STATUS=$file run pid1 "$SEXTON" -B -e 7 sh -c 'exit 7'
+	[ "$(cat "$file")" = 0 ]
+	SEXTON_STATUS=$file run pid1 "$SEXTON" -B sh -c 'kill -KILL $$'
+	[ "$(cat "$file")" = 137 ]
+	SEXTON_STATUS=$file run pid1 "$SEXTON" -B /no/such/program
+	[ "$(cat "$file")" = 127 ]
+}
+
+@test "boot mode: a SEXTON_STATUS nobody reads does not hold the shutdown" {
+	local fifo=$BATS_TEST_TMPDIR/status.fifo start=$SECONDS
+	mkfifo "$fifo"
+	SEXTON_STATUS=$fifo run --separate-stderr pid1 "$SEXTON" -B sh -c 'exit 3'
+	[ "$status" -eq "$POWEROFF" ]
+	grep -qx "sexton: cannot open SEXTON_STATUS '$fifo': No such device or address" <<<"$stderr"
+	# a reader that never reads: the line fits the pipe, and goes
+	exec {held}<>"$fifo"
+	SEXTON_STATUS=$fifo run --separate-stderr pid1 "$SEXTON" -B sh -c 'exit 4'
+	[ "$status" -eq "$POWEROFF" ]
+	read -r -t 5 line <&"$held"
+	exec {held}<&-
+	[ "$line" = 4 ]
+	((SECONDS - start < 10))
+}

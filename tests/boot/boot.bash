@@ -101,6 +101,41 @@ s390x)
 	return 1
 	;;
 esac
+# Each board's status port, for SEXTON_STATUS: a second serial port or a
+# virtio console whose output QEMU writes to the file $VM/status, and the
+# device the guest sees. x86_64's second UART (ttyS1, COM2) is built in;
+# aarch64's virtio console is a module on virtio-mmio (scenario/status.sh
+# loads it), riscv64 has virtio-pci and the virtio console built in. Where
+# there is none, the status tests are skipped.
+# shellcheck disable=SC2034,SC2054 # boot.bats reads them; -chardev takes commas
+boot_status_port() {
+	local file=$1
+	case $BOOT_ARCH in
+	x86_64 | i386)
+		BOOT_STATUS_QEMU=(-serial "file:$file") BOOT_STATUS_DEV=/dev/ttyS1 ;;
+	aarch64)
+		BOOT_STATUS_QEMU=(-device virtio-serial-device -chardev "file,id=status,path=$file"
+			-device virtconsole,chardev=status) BOOT_STATUS_DEV=/dev/hvc0 ;;
+	riscv64)
+		BOOT_STATUS_QEMU=(-device virtio-serial-pci -chardev "file,id=status,path=$file"
+			-device virtconsole,chardev=status) BOOT_STATUS_DEV=/dev/hvc0 ;;
+	*) return 1 ;;
+	esac
+}
+# The disk of the tests that need one (a data disk, a root file system): an
+# NVMe drive, which Debian's x86_64 and arm64 kernels have built in with
+# ext4 (their virtio-blk is a module), so that a root disk needs no
+# initramfs. Elsewhere (riscv64 has NVMe, ext4 and ext4's own dependencies
+# as modules) the disk tests are skipped, with BOOT_NO_DISK as the reason.
+# shellcheck disable=SC2034 # boot.bats reads it
+BOOT_NO_DISK="$BOOT_ARCH: Debian's kernel has no NVMe and ext4 built in (only x86_64's and arm64's have)"
+# shellcheck disable=SC2034,SC2054 # boot.bats reads them; -drive takes commas
+boot_disk_args() {
+	case $BOOT_ARCH in x86_64 | aarch64) ;; *) return 1 ;; esac
+	BOOT_DISK_QEMU=(-drive "file=$1,format=raw,if=none,id=disk0"
+		-device nvme,serial=sexton0,drive=disk0)
+	BOOT_DISK_DEV=/dev/nvme0n1
+}
 QEMU="${QEMU:-$BOOT_QEMU}"
 # Whether the console shows the kernel's last line ("reboot: Power down");
 # every board but s390x's does.
@@ -111,13 +146,28 @@ bats_require_minimum_version 1.5.0
 
 # boot_start [ARGS...]: start the machine in the background. ARGS follow `--`
 # on the kernel's command line, which passes them on to sexton: sexton's
-# options, then the workload. Without ARGS there is no `--`.
+# options, then the workload. Without ARGS there is no `--`. Set before it:
+#   VM_QEMU     more of QEMU's arguments (a status port, a disk)
+#   VM_KERNEL   more words for the kernel's command line, before `--`; a
+#               NAME=VALUE the kernel does not know becomes init's
+#               environment (SEXTON_STATUS=/dev/ttyS1)
+#   VM_ROOT     boot with no initramfs, from the root file system on this
+#               device (root=, rw); VM_KERNEL then says init=
 boot_start() {
-	local cmdline="console=$BOOT_CONSOLE panic=-1 rdinit=/init printk.time=1 quiet"
+	local cmdline="console=$BOOT_CONSOLE panic=-1" initrd=(-initrd "$BOOT_INITRD")
 
+	if [ -n "${VM_ROOT:-}" ]; then
+		cmdline+=" root=$VM_ROOT rootfstype=ext4 rw rootwait" initrd=()
+	else
+		cmdline+=" rdinit=/init"
+	fi
+	cmdline+=" printk.time=1 quiet${VM_KERNEL:+ $VM_KERNEL}"
 	[ $# -eq 0 ] || cmdline+=" -- $*"
 	VM="$BATS_TEST_TMPDIR/vm"
 	mkdir -p "$VM"
+	# a test's second boot: a FIFO of its own
+	[ -z "${VM_IN:-}" ] || exec {VM_IN}>&-
+	rm -f "$VM/in"
 	mkfifo "$VM/in"
 	# Read-write, so that neither this open nor QEMU's read ever waits for
 	# the other end, and QEMU never sees an end of file.
@@ -127,7 +177,7 @@ boot_start() {
 	# 3>&-: bats waits for every holder of its fd 3 before it goes on.
 	timeout --kill-after=5 "$BOOT_LIMIT" "$QEMU" "${BOOT_MACHINE[@]}" -accel tcg \
 		-m "$BOOT_MEMORY" -nodefaults -nographic -no-reboot -serial mon:stdio \
-		-kernel "$BOOT_KERNEL" -initrd "$BOOT_INITRD" -append "$cmdline" \
+		"${VM_QEMU[@]}" -kernel "$BOOT_KERNEL" "${initrd[@]}" -append "$cmdline" \
 		<&"$VM_IN" >"$VM/serial.log" 2>"$VM/qemu.err" 3>&- &
 	VM_PID=$!
 }
@@ -277,6 +327,7 @@ boot_skip_unsupported() {
 
 # Every test starts there; boot.bats may define its own setup and call it.
 setup() {
+	VM="$BATS_TEST_TMPDIR/vm" VM_QEMU=() VM_KERNEL='' VM_ROOT=''
 	boot_skip_unsupported
 }
 

@@ -43,7 +43,9 @@ teardown() {
 	# The serial console's device, behind /dev/console (ttyS0, 4:64, or
 	# ttyAMA0, 204:64); /proc/PID/stat shows it as major << 8 | minor.
 	log_has "tty_nr $((${BOOT_CONSOLE_DEV%:*} << 8 | ${BOOT_CONSOLE_DEV#*:}))"
-	log_has "session leader"
+	# The console is sexton's controlling terminal, in its session (so that
+	# the workload's exit hangs nothing up), the workload in its foreground.
+	grep -qx "session 1" <<<"$LOG" || { echo "not sexton's session"; false; }
 	log_has "foreground"
 	log_has "sexton: '/bin/sh' exited with status 0"
 	powered_off
@@ -207,4 +209,122 @@ teardown() {
 	log_lacks "leftover did not start"
 	log_has "sexton: leftover 100000 'sleep' outlived the grace period: SIGKILL"
 	powered_off
+}
+
+@test "a console workload's background job gets SIGTERM in the teardown, not a hangup first" {
+	boot_start /bin/sh /scenario/hangup.sh
+	boot_wait_for workload-start
+	boot_end
+	log_lacks "helper did not start"
+	local group
+	group=$(sed -n 's/^workload group \([0-9]*\)$/\1/p' <<<"$LOG")
+	log_has "helper in group $group"
+	log_has "sexton: '/bin/sh' exited with status 0"
+	log_lacks "helper got SIGHUP"
+	log_order "exited with status 0" "helper got SIGTERM"
+	log_order "helper got SIGTERM" "helper done"
+	log_order "helper done" "sexton: powering off"
+	powered_off
+}
+
+@test "job control on the console: Ctrl-Z stops a job of the shell, fg and Ctrl-C end it" {
+	boot_start
+	boot_wait_for "built-in shell (ash)"
+	boot_wait_for " # "
+	boot_type 'sleep 50\r'
+	sleep 2
+	boot_type '\032'
+	boot_wait_for "Stopped" 20
+	boot_type 'fg\r'
+	sleep 2
+	boot_type '\003'
+	# shellcheck disable=SC2016 # the guest's shell expands it
+	boot_type 'echo "job ended $?"; exit 6\r'
+	boot_end
+	log_has "job ended 130"
+	log_lacks "can't access tty"
+	log_has "sexton: '/bin/sh' exited with status 6"
+	powered_off
+}
+
+# status_boot STATUS [ARGS...]: boot with a status port and
+# SEXTON_STATUS naming it, the workload scenario/status.sh STATUS.
+status_boot() {
+	local status=$1
+	shift
+	boot_status_port "$VM/status" || skip "no status port on $BOOT_ARCH"
+	mkdir -p "$VM"
+	VM_QEMU=("${BOOT_STATUS_QEMU[@]}") VM_KERNEL="SEXTON_STATUS=$BOOT_STATUS_DEV"
+	boot_start "$@" /bin/sh /scenario/status.sh "$status"
+	boot_wait_for workload-start
+	boot_end
+	log_lacks "no status port"
+	log_lacks "leftover did not start"
+	log_lacks "SEXTON_STATUS"
+	powered_off
+	STATUS_LINES=$(tr -d '\r' <"$VM/status")
+}
+
+@test "SEXTON_STATUS: the workload's status, one line on a second port, after the teardown" {
+	status_boot 7
+	log_order "leftover done" "sexton: powering off"
+	[ "$STATUS_LINES" = 7 ] || { echo "status port: '$STATUS_LINES'"; false; }
+	# -e, signals and sexton's own statuses: tests/boot_mode.bats
+}
+
+# data_disk: an empty ext4 image, the NVMe drive of the test.
+data_disk() {
+	DISK="$BATS_TEST_TMPDIR/data.ext4"
+	boot_disk_args "$DISK" || skip "$BOOT_NO_DISK"
+	mkfs.ext4 -q -F -L data "$DISK" 16M
+}
+
+# disk_clean IMAGE: unmounted cleanly (no journal to recover: e2fsck -n
+# would skip its recovery and still exit 0, so the superblock is read
+# first), e2fsck finds nothing to repair, and data.txt holds what
+# write_data wrote.
+disk_clean() {
+	local fsck sb
+	sb=$(dumpe2fs -h "$1" 2>/dev/null)
+	! grep -q "^Filesystem features:.*needs_recovery" <<<"$sb" ||
+		{ echo "needs journal recovery: not unmounted or remounted read-only"; return 1; }
+	grep -q "^Filesystem state: *clean$" <<<"$sb" ||
+		{ grep "^Filesystem state" <<<"$sb"; return 1; }
+	fsck=$(e2fsck -fn "$1" 2>&1) || { echo "e2fsck -fn: $fsck"; return 1; }
+	[ "$(debugfs -R "cat /data.txt" "$1" 2>/dev/null | wc -l)" -eq 1000 ] ||
+		{ echo "data.txt: $(debugfs -R "cat /data.txt" "$1" 2>&1 | tail -n 3)"; return 1; }
+	debugfs -R "cat /data.txt" "$1" 2>/dev/null | tail -n 1 | grep -qx "line 999"
+}
+
+@test "a data disk mounted after 300 other mounts is unmounted: e2fsck finds it clean, the data there" {
+	command -v e2fsck >/dev/null || skip "no e2fsck (package e2fsprogs)"
+	data_disk
+	VM_QEMU=("${BOOT_DISK_QEMU[@]}")
+	boot_start /bin/sh /scenario/mounts-many.sh 150
+	boot_wait_for workload-start
+	boot_end
+	log_has "mounted 150 tmpfs and 150 binds"
+	log_lacks "cannot mount the data disk"
+	log_has "wrote /data/data.txt"
+	powered_off
+	disk_clean "$DISK"
+	boot_timings "300 mounts and a data disk"
+}
+
+@test "init= on an ext4 root disk: the app's unsynced writes are there, e2fsck finds it clean" {
+	command -v e2fsck >/dev/null || skip "no e2fsck (package e2fsprogs)"
+	[ -s "${BOOT_ROOTFS:-}" ] || skip "no root file system image (make check-boot builds it)"
+	DISK="$BATS_TEST_TMPDIR/root.ext4"
+	boot_disk_args "$DISK" || skip "$BOOT_NO_DISK"
+	cp "$BOOT_ROOTFS" "$DISK"
+	# shellcheck disable=SC2034 # boot_start reads them
+	VM_QEMU=("${BOOT_DISK_QEMU[@]}") VM_ROOT=$BOOT_DISK_DEV VM_KERNEL="init=/sbin/sexton"
+	boot_start /app
+	boot_wait_for workload-start
+	boot_end
+	log_has "wrote //data.txt"
+	log_has "sexton: '/app' exited with status 0"
+	powered_off
+	disk_clean "$DISK"
+	boot_timings "ext4 root"
 }

@@ -11,6 +11,7 @@
 #                         status, power-off, reboot, both leftovers'
 #                         teardown, pids above 2^16 (what .ci/boot runs on
 #                         the architectures without the full suite)
+#   BOOT_ALSO=REGEX       with BOOT_TESTS=quick: the tests matching REGEX too
 #   BOOT_TESTS=REGEX      only the tests whose names match REGEX (bats -f)
 #   BOOT_SEXTON=FILE      boot FILE as /init instead of ARCH's own build: a
 #                         32-bit binary on a 64-bit kernel (its initramfs is
@@ -19,25 +20,33 @@ BOOT_CACHE ?= $(CURDIR)/tests/boot/.cache/$(ARCH)
 BOOT_SEXTON ?= $(ARCH_SEXTON)
 BOOT_INITRD := $(BOOT_CACHE)/initramfs$(if $(filter $(ARCH_SEXTON),$(BOOT_SEXTON)),,-$(notdir \
 	$(patsubst %/,%,$(dir $(abspath $(BOOT_SEXTON)))))).cpio
+# The same tree as an ext4 root file system, for the tests of init= on a
+# real root (mkfs.ext4 -d: package e2fsprogs).
+BOOT_ROOTFS := $(dir $(BOOT_INITRD))$(patsubst initramfs%.cpio,rootfs%.ext4,$(notdir $(BOOT_INITRD)))
 BOOT_QUICK := exit status is reported|busybox poweroff|busybox reboot|SIGTERM runs its handler|ignores SIGTERM is killed|pid above
 BOOT_TESTS ?=
-BOOT_FILTER := $(if $(filter quick,$(BOOT_TESTS)),$(BOOT_QUICK),$(BOOT_TESTS))
+BOOT_ALSO ?=
+BOOT_FILTER := $(if $(filter quick,$(BOOT_TESTS)),$(BOOT_QUICK)$(if $(BOOT_ALSO),|$(BOOT_ALSO)),$(BOOT_TESTS))
 BOOT_FETCHED := $(BOOT_CACHE)/vmlinuz $(BOOT_CACHE)/busybox $(BOOT_CACHE)/applets
 BOOT_SCENARIOS := $(wildcard tests/boot/scenario/*.sh)
 
-$(BOOT_FETCHED) &:
+# Again after fetch changes: it does nothing when its cache holds what it
+# would fetch (modules.wanted lists the modules of that cache).
+$(BOOT_FETCHED) &: tests/boot/fetch
 	tests/boot/fetch $(ARCH) $(BOOT_CACHE)
 
-$(BOOT_INITRD): $(BOOT_SEXTON) $(BOOT_FETCHED) tests/boot/mkinitramfs $(BOOT_SCENARIOS)
+$(BOOT_INITRD) $(BOOT_ROOTFS): $(BOOT_SEXTON) $(BOOT_FETCHED) tests/boot/mkinitramfs \
+		$(BOOT_SCENARIOS)
 	tests/boot/mkinitramfs $(BOOT_SEXTON) $(BOOT_CACHE) $@
 
 boot-fetch: $(BOOT_FETCHED)
 
-boot-initramfs: $(BOOT_CACHE)/vmlinuz $(BOOT_INITRD)
+boot-initramfs: $(BOOT_CACHE)/vmlinuz $(BOOT_INITRD) $(BOOT_ROOTFS)
 
 check-boot: boot-initramfs
 	rm -f $(BOOT_CACHE)/timings.txt
 	@rc=0; BOOT_ARCH=$(ARCH) BOOT_CACHE=$(BOOT_CACHE) BOOT_INITRD=$(BOOT_INITRD) \
+		BOOT_ROOTFS=$(BOOT_ROOTFS) \
 		BATS_TEST_TIMEOUT=180 bats --timing $(if $(BOOT_FILTER),-f '$(BOOT_FILTER)') \
 		tests/boot || rc=$$?; \
 	echo "--- boot timings, $(ARCH) ($(BOOT_CACHE)/timings.txt)"; \

@@ -32,3 +32,14 @@ load_modules() {
 		insmod "$module" || echo "insmod $module failed"
 	done
 }
+
+# write_data DIR: write DIR/data.txt, 1000 numbered lines, without sync; the
+# host reads it back from the disk image.
+write_data() {
+	i=0
+	while [ "$i" -lt 1000 ]; do
+		echo "line $i"
+		i=$((i + 1))
+	done >"$1/data.txt"
+	echo "wrote $1/data.txt"
+}

@@ -13,6 +13,6 @@ done
 # Fields 5 to 8 of /proc/PID/stat: pgrp, session, tty_nr, tpgid.
 read -r _ _ _ _ pgrp session tty tpgid _ </proc/$$/stat
 echo "tty_nr $tty"
-[ "$session" = $$ ] && echo "session leader"
+echo "session $session"
 [ "$tpgid" = "$pgrp" ] && echo "foreground"
 stamp workload-end
