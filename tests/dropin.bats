@@ -334,27 +334,37 @@ inherited_pipe() {
 	[ "$stderr" = "sexton: cannot copy sexton to '$BATS_TEST_TMPDIR/ro': Read-only file system" ]
 }
 
-# ---- 10: the pod's PID 1 --------------------------------------------------
-
-@test "sexton -P as a pod's PID 1: a process that entered its namespace from outside gets SIGTERM and finishes" {
-	local spid t0 took out="$BATS_TEST_TMPDIR/joined"
-	start_bg pid1 "$SEXTON" -P
-	spid=$(wait_for_sexton)
+# join_and_stop SPID TRAP: as a container joining the pod, a shell enters
+# the PID namespace of sexton (host pid SPID) with nsenter, whose process
+# stays outside, so sexton never sees the shell in waitpid; the shell sets
+# TRAP, says "joined ready" on the FIFO read through fd $J, and loops.
+# Then SIGTERM to sexton, and its end: $status, $took (seconds), $JOINED
+# (nsenter's pid).
+join_and_stop() {
+	local out="$BATS_TEST_TMPDIR/joined" line t0
 	mkfifo "$out"
-	# As a container joining the pod: its parent (nsenter) stays outside,
-	# so sexton never sees it in waitpid. The trap's sleep starts after
-	# the teardown's SIGTERM, so only it outlives that signal.
-	nsenter --pid=/proc/"$spid"/ns/pid -- sh -c 'trap "echo joined term; sleep 0.5; echo joined done; exit 0" TERM
+	nsenter --pid=/proc/"$1"/ns/pid -- sh -c "$2"'
 		echo joined ready; while :; do sleep 0.05; done' >"$out" &
 	JOINED=$!
 	exec {J}<"$out"
 	read -r -t 10 -u "$J" line
 	[ "$line" = "joined ready" ]
 	t0=$EPOCHREALTIME
-	kill -TERM "$spid"
+	kill -TERM "$1"
 	wait_bg
 	took=$(since "$t0")
 	echo "pod stop took $took s" >&3
+}
+
+# ---- 10: the pod's PID 1 --------------------------------------------------
+
+@test "sexton -P as a pod's PID 1: a process that entered its namespace from outside gets SIGTERM and finishes" {
+	local spid
+	start_bg pid1 "$SEXTON" -P
+	spid=$(wait_for_sexton)
+	# The trap's sleep starts after the teardown's SIGTERM, so only it
+	# outlives that signal.
+	join_and_stop "$spid" 'trap "echo joined term; sleep 0.5; echo joined done; exit 0" TERM'
 	[ "$status" -eq 0 ]
 	read -r -t 10 -u "$J" line
 	[ "$line" = "joined term" ]
@@ -366,21 +376,10 @@ inherited_pipe() {
 }
 
 @test "sexton -P: a joined process that ignores SIGTERM is SIGKILLed at the end of the grace period" {
-	local spid t0 took out="$BATS_TEST_TMPDIR/joined"
+	local spid
 	start_bg pid1 "$SEXTON" -v -P -T 2
 	spid=$(wait_for_sexton)
-	mkfifo "$out"
-	nsenter --pid=/proc/"$spid"/ns/pid -- sh -c 'trap "" TERM; echo joined ready
-		while :; do sleep 0.05; done' >"$out" &
-	JOINED=$!
-	exec {J}<"$out"
-	read -r -t 10 -u "$J" line
-	[ "$line" = "joined ready" ]
-	t0=$EPOCHREALTIME
-	kill -TERM "$spid"
-	wait_bg
-	took=$(since "$t0")
-	echo "pod stop took $took s" >&3
+	join_and_stop "$spid" 'trap "" TERM'
 	[ "$status" -eq 0 ]
 	grep -qx "sexton: the grace period is over: SIGKILL to every process" "$ERR"
 	# SIGKILL 1.75 s after the SIGTERM (2 s minus the 250 ms margin)

@@ -286,8 +286,10 @@ data_disk() {
 disk_clean() {
 	local fsck sb
 	sb=$(dumpe2fs -h "$1" 2>/dev/null)
-	! grep -q "^Filesystem features:.*needs_recovery" <<<"$sb" ||
-		{ echo "needs journal recovery: not unmounted or remounted read-only"; return 1; }
+	if grep -q "^Filesystem features:.*needs_recovery" <<<"$sb"; then
+		echo "needs journal recovery: not unmounted or remounted read-only"
+		return 1
+	fi
 	grep -q "^Filesystem state: *clean$" <<<"$sb" ||
 		{ grep "^Filesystem state" <<<"$sb"; return 1; }
 	fsck=$(e2fsck -fn "$1" 2>&1) || { echo "e2fsck -fn: $fsck"; return 1; }
